@@ -1,0 +1,24 @@
+# dealerdetect: rerun of Li, Xu, Shah & Mackey (2019), JMIR 21(6):e13803.
+# Glue only: rules live in workflow/rules/, logic in the dealerdetect package.
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config.yaml"
+
+
+report: "workflow/report/workflow.rst"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/collect.smk"
+include: "workflow/rules/preprocess.smk"
+include: "workflow/rules/evaluate.smk"
+include: "workflow/rules/report.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        all_outputs(),

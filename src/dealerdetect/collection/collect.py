@@ -1,0 +1,93 @@
+"""Run a collection and write ``data/raw/<source>/``: the hits, the hashtag log, coder sheets.
+
+Users (posters, commenters, mentions) are replaced by salted pseudonyms here, at collection, so no
+handle is ever written past this point. Captions stay as collected in ``data/raw`` (git-ignored,
+never edited afterwards); the corpus step redacts contact details before anything reaches
+``results/``.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+from pathlib import Path
+
+from ..posts import Post, write_jsonl
+from ..privacy import pseudonym
+from . import make_source
+from .base import Window
+from .discovery import Discovery, discover
+
+log = logging.getLogger(__name__)
+
+
+def pseudonymize(post: Post, salt: str) -> Post:
+    post.user = pseudonym(post.user, salt)
+    post.mentions = [pseudonym(m, salt) for m in post.mentions]
+    for c in post.comments:
+        c.user = pseudonym(c.user, salt)
+    return post
+
+
+def write_hashtags(disc: Discovery, path: Path) -> None:
+    rows = disc.rows()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, ["hashtag", "loop", "reason", "cooccurrences", "posts", "status"])
+        w.writeheader()
+        w.writerows(rows)
+
+
+def collect(collection_cfg: dict, seed: int, salt: str, out_dir: str | Path) -> dict:
+    """Collect with the configured source and loops; returns counts for the log."""
+    out = Path(out_dir)
+    source = make_source(collection_cfg, seed)
+    window = Window.from_config(collection_cfg["window"])
+    disc = Discovery()
+    hits: list[Post] = []
+    try:
+        if getattr(source, "skip_discovery", False):
+            hits = [pseudonymize(p, salt) for p in source.all_posts() if p.time in window]
+        else:
+            for post in discover(
+                source,
+                collection_cfg["seed_hashtags"],
+                window,
+                collection_cfg["drug_keywords"],
+                collection_cfg["loops"],
+                disc,
+            ):
+                hits.append(pseudonymize(post, salt))
+    finally:
+        # What was collected before a refusal is kept: write it, then let the error surface.
+        n = write_jsonl(hits, out / "posts.jsonl")
+        write_hashtags(disc, out / "hashtags.csv")
+        source.close()
+    sheets = getattr(source, "annotations", None)
+    if sheets is not None:
+        write_simulated_sheets(source, hits, out / "annotation")
+    unique = len({p.id for p in hits})
+    log.info(
+        "collected %d hits, %d unique posts, %d hashtags searched", n, unique, len(disc.hashtags)
+    )
+    return {"hits": n, "posts": unique, "hashtags": len(disc.hashtags)}
+
+
+def write_simulated_sheets(source, hits: list[Post], out: Path) -> None:
+    """The simulated world's two coders and adjudicator fill the sheets a real study would."""
+    ids = sorted({p.id for p in hits})
+    rows = source.annotations(ids)
+    out.mkdir(parents=True, exist_ok=True)
+    for coder in ("annotator_a", "annotator_b"):
+        with open(out / f"{coder}.csv", "w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow(["post_id", "label"])
+            w.writerows((r["post_id"], r[coder]) for r in rows)
+    with open(out / "adjudication.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["post_id", "annotator_a", "annotator_b", "final"])
+        w.writerows(
+            (r["post_id"], r["annotator_a"], r["annotator_b"], r["final"])
+            for r in rows
+            if r["annotator_a"] != r["annotator_b"]
+        )

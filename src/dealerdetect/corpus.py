@@ -1,0 +1,161 @@
+"""The labelled corpus: raw hits + final labels (step 6), redacted, and its summary.
+
+Every source ends here in the same shape, so one summary (``results/corpus/summary.json``)
+describes a simulated or a real corpus alike, beside the paper's figures.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from .characterization import PAPER_APPS, contact_kinds, has_offer_to_buy
+from .posts import extract_hashtags, read_jsonl
+from .preprocessing import dedupe_posts
+from .privacy import redact
+
+DATA = Path(__file__).parent / "data"
+
+
+def paper_table2() -> pd.DataFrame:
+    return pd.read_csv(DATA / "paper_table2.csv", comment="#")
+
+
+def paper_corpus() -> dict:
+    return yaml.safe_load((DATA / "paper_corpus.yaml").read_text())
+
+
+def drug_hashtags() -> dict[str, list[str]]:
+    """Table 2's drugs and their hashtags (lower-case, without '#', duplicates once)."""
+    t2 = paper_table2()
+    t2 = t2[t2["hashtag"] != "Total"]
+    return {
+        d: list(dict.fromkeys(g["hashtag"].str.lstrip("#").str.lower()))
+        for d, g in t2.groupby("drug", sort=False)
+    }
+
+
+def build_corpus(raw_path: str | Path) -> pd.DataFrame:
+    """One row per collection hit with its contact kinds and redacted text.
+
+    Contact kinds and offers to buy are read from the raw caption and comments before redaction;
+    only the kinds (never the handle, number or address) are kept.
+    """
+    rows = []
+    for p in read_jsonl(raw_path):
+        own = " ".join(c.text for c in p.comments if c.user == p.user)
+        kinds = contact_kinds(p.caption + "\n" + own)
+        rows.append(
+            {
+                "id": p.id,
+                "user": p.user,
+                "timestamp": p.timestamp,
+                "caption": redact(p.caption),
+                "hashtags": p.hashtags,
+                "comments": [
+                    {"user": c.user, "timestamp": c.timestamp, "text": redact(c.text)}
+                    for c in p.comments
+                ],
+                "found_via": p.found_via,
+                "loop": p.loop,
+                "source": p.source,
+                "contacts": sorted(kinds),
+                "offer_to_buy": bool(has_offer_to_buy(p.caption, p.comments, p.user)),
+            }
+        )
+    df = pd.DataFrame(rows)
+    if df.empty:
+        raise ValueError(f"{raw_path}: no posts were collected; nothing to label")
+    missing = sorted(set(df["id"]) - set(labels))
+    if missing:
+        raise ValueError(
+            f"labels: {len(missing)} collected posts have no final label (first: {missing[0]})"
+        )
+    df["label"] = df["id"].map(labels).astype(int)
+    return df
+
+
+def summarize(corpus: pd.DataFrame, source: str, kappa: float | None = None) -> dict:
+    """Corpus figures in the paper's terms; shares are percent of dealer posts."""
+    posts = dedupe_posts(corpus)
+    dealers = posts[posts["label"] == 1]
+    n = len(dealers)
+
+    def share(mask) -> float:
+        return round(100.0 * float(mask.sum()) / n, 2) if n else 0.0
+
+    tags = dealers["hashtags"].map(set)
+    drug_tags = drug_hashtags()
+    all_tags = list(dict.fromkeys(t for ts in drug_tags.values() for t in ts))
+    return {
+        "source": source,
+        "posts": int(len(posts)),
+        "dealer_posts": int(n),
+        "dealer_users": int(dealers["user"].nunique()),
+        "kappa": None if kappa is None else round(float(kappa), 4),
+        "dealer_share": {
+            # "had hashtags" is read from the caption as posted; Table 2 from the hashtag field.
+            "with_hashtags": share(dealers["caption"].map(lambda c: bool(extract_hashtags(c)))),
+            "offer_to_buy": share(dealers["offer_to_buy"]),
+            "apps": {a: share(dealers["contacts"].map(lambda k, a=a: a in k)) for a in PAPER_APPS},
+            "drugs": {
+                d: share(tags.map(lambda s, ts=ts: bool(s & set(ts))))
+                for d, ts in drug_tags.items()
+            },
+            "hashtags": {f"#{t}": share(tags.map(lambda s, t=t: t in s)) for t in all_tags},
+        },
+    }
+
+
+def write_corpus(corpus: pd.DataFrame, path: str | Path) -> None:
+    from .posts import write_jsonl
+
+    write_jsonl(corpus.to_dict(orient="records"), path)
+
+
+def read_corpus(path: str | Path) -> pd.DataFrame:
+    """The labelled corpus; ids and users stay strings (pandas would turn digits into ints)."""
+    import json
+
+    with open(path, encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh if line.strip()]
+    return pd.DataFrame(rows).astype({"id": str, "user": str})
+
+
+def load_labels(annotation_dir: str | Path, ids: list[str] | None = None) -> tuple[dict[str, int], dict]:
+    """Final labels from the coders' sheets in ``annotation_dir`` (paper step 6), and a report.
+
+    Reads ``annotator_a.csv`` and ``annotator_b.csv`` (two independent coders),
+    ``adjudication.csv`` (decisions where they disagreed) and/or ``labels.csv`` (one
+    ``post_id,label`` file annotated elsewhere). Raises ``LabelsIncomplete`` naming exactly what
+    is missing; never returns partial labels.
+    """
+    from . import annotation as ann
+
+    d = Path(annotation_dir)
+    sheets = {name: d / f"{name}.csv" for name in ("annotator_a", "annotator_b", "adjudication", "labels")}
+    if not any(p.exists() for p in sheets.values()):
+        raise ann.LabelsIncomplete(
+            [ann.MissingLabel(i, "not labelled by anyone", "annotators") for i in (ids or ["<all>"])],
+            {"annotators": str(d)},
+        )
+    a = ann.read_sheet(sheets["annotator_a"], "annotator_a") if sheets["annotator_a"].exists() else None
+    b = ann.read_sheet(sheets["annotator_b"], "annotator_b") if sheets["annotator_b"].exists() else None
+    adj = ann.read_adjudication_sheet(sheets["adjudication"]) if sheets["adjudication"].exists() else None
+    one = ann.read_labels_file(sheets["labels"]) if sheets["labels"].exists() else None
+    labels, missing = ann.final_labels(a, b, adj, one, ids=ids)
+    if missing:
+        raise ann.LabelsIncomplete(missing, {k: str(v) for k, v in sheets.items()})
+    report: dict = {"posts": len(labels), "dealer_posts": int(sum(labels.values()))}
+    if a is not None and b is not None:
+        both = {k: a[k] for k in a if k in b}
+        report.update(
+            kappa=ann.cohen_kappa(both, {k: b[k] for k in both}),
+            coder_confusion={f"a{x}_b{y}": n for x, row in ann.coder_confusion(both, {k: b[k] for k in both}).items()
+                             for y, n in row.items()},
+            disagreements=len(ann.disagreements(a, b)),
+            adjudicated=len(adj or {}),
+        )
+    return labels, report

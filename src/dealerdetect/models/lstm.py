@@ -1,0 +1,153 @@
+"""The two-branch LSTM of Figure 2 and the paper's early-stopping rule.
+
+Figure 2: "Embedding layer: input_dim is 29,832 [...] the output_dim is 400. Long short-term
+memory layer: contains 800 units, with dropout=0.2, recurrent_dropout=0.2. Dense layer 1: unit=200,
+activation=sigmoid. Dense layer 2 [...] Dense layer 3 [...] Dense layer 4: unit=1,
+activation=sigmoid. Optimizer: Adam (learning rate set at 0.0001). Loss: Binary_crossentropy."
+Dense 1 closes the text block, dense 2 the hashtag block; the two vectors are merged and dense 3
+and 4 give the prediction ("we then merged these 2 vectors together and used another 2 FCNs").
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass
+
+PRESETS: dict[str, dict] = {
+    # Figure 2 exactly.
+    "paper": dict(embedding_dim=400, lstm_units=800, dense_units=200, learning_rate=1e-4),
+    # The same graph, narrow enough for a 2-core laptop; a larger step suits the narrow layers.
+    "cpu": dict(embedding_dim=32, lstm_units=32, dense_units=16, learning_rate=1e-3),
+}
+SIZE_KEYS = ("embedding_dim", "lstm_units", "dense_units", "learning_rate")
+
+
+@dataclass
+class LSTMSettings:
+    embedding_dim: int
+    lstm_units: int
+    dense_units: int
+    learning_rate: float
+    dropout: float = 0.2
+    recurrent_dropout: float = 0.2
+    epochs: int = 30
+    batch_size: int = 32
+    patience: int = 4
+
+    @classmethod
+    def from_config(cls, cfg: dict) -> LSTMSettings:
+        """The preset's sizes, overridden by any size given explicitly in ``cfg``."""
+        preset = cfg.get("preset", "cpu")
+        if preset not in PRESETS:
+            raise ValueError(f"models.lstm.preset: '{preset}' is not one of {sorted(PRESETS)}")
+        values = dict(PRESETS[preset])
+        for key in SIZE_KEYS:
+            if cfg.get(key) is not None:
+                values[key] = cfg[key]
+        for key in ("dropout", "recurrent_dropout", "epochs", "batch_size", "patience"):
+            if cfg.get(key) is not None:
+                values[key] = cfg[key]
+        return cls(**values)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def should_stop(val_losses: list[float], patience: int = 4) -> bool:
+    """The paper's rule: "we compare the most recent validation loss with all 4 previous
+    validation losses; if it is larger (the loss is continually increasing), the model will stop".
+
+    Read as: stop when the latest loss is larger than every one of the ``patience`` losses before
+    it, i.e. the newest epoch is the worst of the last ``patience + 1``. Needs ``patience + 1``
+    epochs before it can fire.
+    """
+    if len(val_losses) <= patience:
+        return False
+    latest, previous = val_losses[-1], val_losses[-patience - 1 : -1]
+    return all(latest > v for v in previous)
+
+
+def configure_threads(threads: int) -> None:
+    """Pin TensorFlow's thread pools to the job's share of cores (before TF initialises)."""
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import tensorflow as tf
+
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(max(1, min(2, threads)))
+    except RuntimeError:
+        pass  # already initialised in this process (tests): keep the existing pools
+
+
+def paper_stopping_callback(patience: int = 4):
+    import keras
+
+    class PaperStopping(keras.callbacks.Callback):
+        """Keras callback applying :func:`should_stop` to ``val_loss`` after each epoch."""
+
+        def __init__(self):
+            super().__init__()
+            self.val_losses: list[float] = []
+            self.stopped_epoch: int | None = None
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.val_losses.append(float((logs or {})["val_loss"]))
+            if should_stop(self.val_losses, patience):
+                self.stopped_epoch = epoch + 1
+                self.model.stop_training = True
+
+    return PaperStopping()
+
+
+def build_model(
+    vocab_size: int, text_length: int, hashtag_length: int, blocks: tuple[str, ...], s: LSTMSettings
+):
+    """Figure 2's model with the ``blocks`` the variant uses ("text", "hashtags" or both)."""
+    import keras
+    from keras import layers
+
+    inputs, branches = [], []
+    for block, length in (("text", text_length), ("hashtags", hashtag_length)):
+        if block not in blocks:
+            continue
+        inp = keras.Input(shape=(length,), dtype="int32", name=f"{block}_index")
+        x = layers.Embedding(vocab_size, s.embedding_dim, name=f"{block}_embedding")(inp)
+        x = layers.LSTM(
+            s.lstm_units,
+            dropout=s.dropout,
+            recurrent_dropout=s.recurrent_dropout,
+            name=f"{block}_lstm",
+        )(x)
+        # Dense 1 (text block) / dense 2 (hashtag block).
+        x = layers.Dense(s.dense_units, activation="sigmoid", name=f"{block}_dense")(x)
+        inputs.append(inp)
+        branches.append(x)
+    if not branches:
+        raise ValueError("build_model: at least one of the text and hashtag blocks is needed")
+    merged = layers.Concatenate(name="merge")(branches) if len(branches) > 1 else branches[0]
+    x = layers.Dense(s.dense_units, activation="sigmoid", name="dense_3")(merged)
+    out = layers.Dense(1, activation="sigmoid", name="dense_4")(x)
+    model = keras.Model(inputs, out, name="li2019_lstm")
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=s.learning_rate), loss="binary_crossentropy"
+    )
+    return model
+
+
+VARIANT_BLOCKS = {
+    "with_hashtags": (
+        "text",
+        "hashtags",
+    ),  # text without hashtags to one block, hashtags to the other
+    "no_hashtags": ("text",),
+    "hashtags_only": ("hashtags",),
+}
+
+
+def inputs_for(df, blocks):
+    """The model's input arrays from a preprocessed variant frame."""
+    import numpy as np
+
+    cols = {"text": "text_idx", "hashtags": "tag_idx"}
+    return [np.asarray(df[cols[b]].tolist(), dtype="int32") for b in blocks]

@@ -1,0 +1,158 @@
+"""The one post record every source produces, and its JSON Lines reader/writer.
+
+A raw file holds one line per *collection hit*: the same post found under two hashtags is two
+lines with different ``found_via``. Step 1 of preprocessing removes those duplicates, as the
+paper describes ("We eliminated duplicate results of posts that appeared in multiple hashtag
+searches").
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+HASHTAG_RE = re.compile(r"#(\w+)", re.UNICODE)
+MENTION_RE = re.compile(r"(?<![\w.])@([A-Za-z0-9_.]+)")
+
+
+class PostFormatError(ValueError):
+    """A post that cannot be read; the message names the file, row and field."""
+
+    def __init__(self, path: str | Path, row: int, field: str, reason: str):
+        self.path, self.row, self.field, self.reason = str(path), row, field, reason
+        super().__init__(f"{path}: row {row}: field '{field}': {reason}")
+
+
+@dataclass
+class Comment:
+    user: str
+    timestamp: str
+    text: str
+
+
+@dataclass
+class Post:
+    id: str
+    user: str
+    timestamp: str  # ISO 8601 UTC, "2018-08-01T12:00:00Z"
+    caption: str
+    hashtags: list[str] = field(default_factory=list)  # lower-case, without '#'
+    mentions: list[str] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+    found_via: str = ""  # the hashtag whose feed yielded this hit
+    loop: int = 1
+    source: str = "simulated"
+
+    @property
+    def time(self) -> datetime:
+        return parse_time(self.timestamp)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict, *, path: str | Path = "<dict>", row: int = 0) -> Post:
+        def need(name: str, kind: type | tuple[type, ...]):
+            if name not in d or d[name] is None:
+                raise PostFormatError(path, row, name, "missing")
+            if not isinstance(d[name], kind):
+                raise PostFormatError(
+                    path, row, name, f"expected {kind}, got {type(d[name]).__name__}"
+                )
+            return d[name]
+
+        pid = need("id", (str, int))
+        ts = need("timestamp", str)
+        try:
+            parse_time(ts)
+        except ValueError as err:
+            raise PostFormatError(path, row, "timestamp", f"not ISO 8601: {ts!r}") from err
+        caption = d.get("caption") or ""
+        if not isinstance(caption, str):
+            raise PostFormatError(path, row, "caption", "expected a string")
+        hashtags = d.get("hashtags")
+        if hashtags is None:
+            hashtags = extract_hashtags(caption)
+        if not isinstance(hashtags, list) or not all(isinstance(h, str) for h in hashtags):
+            raise PostFormatError(path, row, "hashtags", "expected a list of strings")
+        comments = []
+        for j, c in enumerate(d.get("comments") or []):
+            if not isinstance(c, dict) or not isinstance(c.get("text", ""), str):
+                raise PostFormatError(
+                    path, row, f"comments[{j}]", "expected {user, timestamp, text}"
+                )
+            comments.append(
+                Comment(str(c.get("user", "")), str(c.get("timestamp", "")), c.get("text", ""))
+            )
+        loop = d.get("loop", 1)
+        if not isinstance(loop, int):
+            raise PostFormatError(path, row, "loop", "expected an integer")
+        return cls(
+            id=str(pid),
+            user=str(need("user", (str, int))),
+            timestamp=ts,
+            caption=caption,
+            hashtags=[h.lower().lstrip("#") for h in hashtags],
+            mentions=list(d.get("mentions") or []),
+            comments=comments,
+            found_via=str(d.get("found_via", "")),
+            loop=loop,
+            source=str(d.get("source", "")),
+        )
+
+
+def parse_time(ts: str) -> datetime:
+    """Parse an ISO timestamp; naive times are taken as UTC."""
+    t = datetime.fromisoformat(ts.replace("Z", "+00:00"))
+    return t if t.tzinfo else t.replace(tzinfo=UTC)
+
+
+def format_time(t: datetime) -> str:
+    return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def extract_hashtags(text: str) -> list[str]:
+    """Hashtags in order of appearance, lower-case, without '#', duplicates kept once."""
+    seen: dict[str, None] = {}
+    for tag in HASHTAG_RE.findall(text or ""):
+        seen.setdefault(tag.lower(), None)
+    return list(seen)
+
+
+def read_jsonl(path: str | Path) -> Iterator[Post]:
+    """Read posts; a bad line raises PostFormatError naming file, row (1-based) and field."""
+    path = Path(path)
+    with open(path, "rb") as fh:
+        for row, raw in enumerate(fh, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as err:
+                raise PostFormatError(path, row, "<line>", f"not UTF-8 ({err.reason})") from err
+            if not line.strip():
+                continue
+            try:
+                d = json.loads(line)
+            except json.JSONDecodeError as err:
+                raise PostFormatError(path, row, "<line>", f"malformed JSON: {err.msg}") from err
+            if not isinstance(d, dict):
+                raise PostFormatError(path, row, "<line>", "expected a JSON object")
+            yield Post.from_dict(d, path=path, row=row)
+
+
+def write_jsonl(posts: Iterable[Post | dict], path: str | Path) -> int:
+    """Write posts atomically (temp file then rename) so an interrupted write leaves nothing."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".part")
+    n = 0
+    with open(tmp, "w", encoding="utf-8") as fh:
+        for p in posts:
+            d = p.to_dict() if isinstance(p, Post) else p
+            fh.write(json.dumps(d, ensure_ascii=False, sort_keys=True) + "\n")
+            n += 1
+    tmp.replace(path)
+    return n

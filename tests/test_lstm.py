@@ -1,0 +1,97 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from dealerdetect.models.lstm import PRESETS, LSTMSettings, build_model, should_stop
+
+
+@pytest.mark.parametrize(
+    "losses, stop",
+    [
+        ([0.5, 0.4, 0.3, 0.2], False),  # fewer than 5 epochs: never
+        ([0.5, 0.4, 0.3, 0.2, 0.1], False),  # improving
+        ([0.2, 0.3, 0.4, 0.5, 0.6], True),  # continually increasing
+        ([0.5, 0.2, 0.3, 0.25, 0.45], False),  # larger than 3 of 4 previous only
+        ([0.5, 0.2, 0.3, 0.25, 0.51], True),  # larger than all 4 previous
+        ([0.1, 0.5, 0.2, 0.3, 0.25, 0.51], True),  # only the last 4 count
+        ([0.3, 0.3, 0.3, 0.3, 0.3], False),  # equal is not larger
+    ],
+)
+def test_paper_stopping_rule_on_scripted_losses(losses, stop):
+    assert should_stop(losses, patience=4) is stop
+
+
+def test_callback_stops_keras_training_on_scripted_sequence():
+    from dealerdetect.models.lstm import paper_stopping_callback
+
+    class FakeModel:
+        stop_training = False
+
+    cb = paper_stopping_callback(4)
+    cb.set_model(FakeModel())
+    for epoch, v in enumerate([0.5, 0.4, 0.45, 0.46, 0.47, 0.48, 0.3]):
+        cb.on_epoch_end(epoch, {"val_loss": v})
+        if cb.model.stop_training:
+            break
+    assert cb.stopped_epoch == 6 and cb.val_losses == [0.5, 0.4, 0.45, 0.46, 0.47, 0.48]
+
+
+def test_presets_and_overrides():
+    paper = LSTMSettings.from_config({"preset": "paper"})
+    assert (paper.embedding_dim, paper.lstm_units, paper.dense_units, paper.learning_rate) == (
+        400,
+        800,
+        200,
+        1e-4,
+    )
+    assert (paper.dropout, paper.recurrent_dropout) == (0.2, 0.2)
+    s = LSTMSettings.from_config({"preset": "cpu", "lstm_units": 5})
+    assert s.lstm_units == 5 and s.embedding_dim == PRESETS["cpu"]["embedding_dim"]
+    with pytest.raises(ValueError, match="models.lstm.preset"):
+        LSTMSettings.from_config({"preset": "gpu"})
+
+
+def test_figure2_graph_with_paper_preset():
+    s = LSTMSettings.from_config({"preset": "paper"})
+    model = build_model(29832, 50, 15, ("text", "hashtags"), s)
+    layers = {layer.name: layer for layer in model.layers}
+    assert (
+        layers["text_embedding"].output_dim == 400 and layers["text_embedding"].input_dim == 29832
+    )
+    assert layers["text_lstm"].units == 800 and layers["hashtags_lstm"].units == 800
+    assert layers["text_lstm"].dropout == 0.2 and layers["text_lstm"].recurrent_dropout == 0.2
+    for name in ("text_dense", "hashtags_dense", "dense_3"):
+        assert layers[name].units == 200 and layers[name].activation.__name__ == "sigmoid"
+    assert layers["dense_4"].units == 1 and layers["dense_4"].activation.__name__ == "sigmoid"
+    assert [tuple(i.shape) for i in model.inputs] == [(None, 50), (None, 15)]
+    assert model.optimizer.learning_rate.numpy() == pytest.approx(1e-4)
+    assert model.loss == "binary_crossentropy"
+
+
+def test_single_block_variants_and_a_short_fit():
+    from dealerdetect.models.train import fit_lstm
+
+    rng = np.random.default_rng(0)
+    n = 60
+    label = np.array([0, 1] * (n // 2))
+    df = pd.DataFrame(
+        {
+            "label": label,
+            "text_idx": [list(rng.integers(2, 20, 6)) for _ in range(n)],
+            "tag_idx": [[20 + y, 0, 0] for y in label],  # the hashtag gives the label away
+        }
+    )
+    settings = {
+        "lstm": {
+            "preset": "cpu",
+            "embedding_dim": 4,
+            "lstm_units": 4,
+            "dense_units": 4,
+            "epochs": 3,
+            "batch_size": 16,
+        }
+    }
+    model, history = fit_lstm(df, "hashtags_only", settings, seed=1, vocab_size=22)
+    assert [i.name for i in model.inputs] == ["hashtags_index"]
+    assert [h["epoch"] for h in history] == [1, 2, 3]
+    assert all(np.isfinite(h["val_loss"]) for h in history)

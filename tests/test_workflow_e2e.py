@@ -1,0 +1,66 @@
+"""One end-to-end run of the real Snakefile on tests/config/tiny.yaml."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from workflow_helpers import ROOT, scratch_workflow, snakemake
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    wd = scratch_workflow(tmp_path_factory.mktemp("tiny"))
+    snakemake(wd, "--configfile", str(ROOT / "tests/config/tiny.yaml"))
+    return wd
+
+
+def test_dry_run_of_default_config_has_120_evaluation_jobs(tmp_path):
+    wd = scratch_workflow(tmp_path)
+    out = snakemake(wd, "-n", "--quiet", "rules").stdout
+    counts = dict(
+        (line.split()[0], int(line.split()[1]))
+        for line in out.splitlines()
+        if len(line.split()) == 2 and line.split()[1].isdigit()
+    )
+    assert counts["evaluate_classic"] + counts["evaluate_lstm"] == 4 * 3 * 10
+
+
+def test_table1_has_every_model_and_variant_with_numbers_in_range(tiny_run):
+    t1 = pd.read_csv(tiny_run / "results/tables/table1.csv")
+    assert list(t1.columns) == [
+        "variant", "model", "precision", "recall", "f1", "auc",
+        "paper_precision", "paper_recall", "paper_f1", "paper_auc",
+    ]
+    assert len(t1) == 12
+    assert set(t1["variant"]) == {"with_hashtags", "hashtags_only", "no_hashtags"}
+    assert set(t1["model"]) == {"decision_tree", "random_forest", "svm", "lstm"}
+    for col in ("precision", "recall", "f1", "auc", "paper_f1"):
+        assert t1[col].between(0, 100).all(), col
+    md = (tiny_run / "results/tables/table1.md").read_text()
+    assert "Text with hashtags" in md and "Study model" in md and "simulated" in md
+
+
+def test_table2_and_summary_and_flow(tiny_run):
+    t2 = pd.read_csv(tiny_run / "results/tables/table2.csv")
+    assert list(t2.columns)[:6] == ["drug", "hashtag", "posts", "percent", "paper_posts", "paper_percent"]
+    assert len(t2) == 21 and t2["percent"].between(0, 100).all()
+    summary = json.loads((tiny_run / "results/corpus/summary.json").read_text())
+    assert summary["source"] == "simulated" and 0 < summary["dealer_posts"] < summary["posts"]
+    flow = pd.read_csv(tiny_run / "results/preprocess/flow.csv")
+    assert flow["step"].iloc[0] == "0_collected"
+    assert (flow["posts_in"] - flow["dropped"] == flow["posts_out"]).all()
+    assert summary["posts"] == flow.set_index("step").loc["1_dedupe_posts", "posts_out"]
+
+
+def test_fold_outputs_and_saved_lstm_models(tiny_run):
+    oof = pd.read_parquet(tiny_run / "results/cv/paper/oof.parquet")
+    for variant in ("with_hashtags", "hashtags_only", "no_hashtags"):
+        n = len(pd.read_parquet(tiny_run / f"results/preprocess/{variant}.parquet"))
+        per_model = oof[oof["variant"] == variant].groupby("model")["id"].nunique()
+        assert (per_model == n).all(), "every post predicted exactly once per model"
+    assert len(list((tiny_run / "results/cv/paper").rglob("fold*.keras"))) == 9
+    hist = pd.read_csv(tiny_run / "results/cv/paper/lstm_history.csv")
+    assert set(hist["epoch"]) <= {1, 2} and len(hist) > 0

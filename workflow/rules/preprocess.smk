@@ -1,0 +1,35 @@
+# Data Processing Phase, steps 1-5, and the cross-validation folds shared by every model.
+
+
+rule preprocess:
+    input:
+        corpus=rules.label_corpus.output.corpus,
+    output:
+        variants=expand("results/preprocess/{variant}.parquet", variant=VARIANTS),
+        vocabulary="results/preprocess/vocabulary.json",
+        flow="results/preprocess/flow.csv",
+        dropped="results/preprocess/dropped.csv",
+    log:
+        "logs/preprocess.log",
+    conda:
+        "../../environment.yml"
+    params:
+        settings=config["preprocessing"],
+    script:
+        "../scripts/preprocess.py"
+
+
+rule make_folds:
+    input:
+        variant="results/preprocess/{variant}.parquet",
+    output:
+        folds="results/cv/{protocol}/{variant}/folds.csv",
+    log:
+        "logs/make_folds/{protocol}_{variant}.log",
+    conda:
+        "../../environment.yml"
+    params:
+        folds=config["cv"]["folds"],
+        seed=config["seed"],
+    script:
+        "../scripts/make_folds.py"

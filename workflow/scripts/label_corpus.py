@@ -1,0 +1,25 @@
+"""Thin adapter: rule label_corpus -> dealerdetect.corpus."""
+
+import json
+
+from dealerdetect.runlog import log_to
+
+log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
+
+from dealerdetect.corpus import (  # noqa: E402
+    attach_labels,
+    build_corpus,
+    load_labels,
+    summarize,
+    write_corpus,
+)
+
+sm = snakemake  # noqa: F821
+corpus = build_corpus(sm.input.posts)
+labels, report = load_labels(sm.params.annotation_dir, ids=sorted(set(corpus["id"])))
+corpus = attach_labels(corpus, labels)
+write_corpus(corpus, sm.output.corpus)
+with open(sm.output.annotation, "w") as fh:
+    json.dump(report, fh, indent=2)
+with open(sm.output.summary, "w") as fh:
+    json.dump(summarize(corpus, sm.params.source, report.get("kappa")), fh, indent=2)
