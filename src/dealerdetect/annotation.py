@@ -1,0 +1,244 @@
+"""Manual annotation, the paper's step 6.
+
+"The second and the third author coded posts independently and achieved a high intercoder
+reliability (kappa=0.98). For inconsistent results, both authors met and reviewed the posts
+together [...] and all authors conferred on the correct classification of the post."
+
+Workflow: :func:`write_sheet` once per coder (same posts, sorted by id); each coder fills
+``label`` with 1 (selling drugs and giving contact information) or 0 (``yes``/``no`` are
+accepted too); :func:`read_sheet` both; :func:`cohen_kappa` reports agreement;
+:func:`write_adjudication_sheet` lists the disagreements, where the meeting's decision goes in
+``final``; :func:`final_labels` merges everything. Posts annotated elsewhere can come from one
+``post_id,label`` file (:func:`read_labels_file`). Sheets are CSV in UTF-8 with a byte-order
+mark, so spreadsheet programs show emoji; row numbers in errors are spreadsheet rows (header
+row 1, first post row 2).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import NamedTuple
+
+from .collection.files import read_csv_table
+from .posts import PostFormatError
+
+SHEET_COLUMNS = ["post_id", "user", "caption", "label"]
+ADJUDICATION_COLUMNS = ["post_id", "caption", "annotator_a", "annotator_b", "final"]
+VALUES = {"0": 0, "1": 1, "no": 0, "yes": 1}
+
+
+class LabelFormatError(PostFormatError):
+    """A sheet cell that is not a usable label; the message names file, row and column."""
+
+
+class MissingLabel(NamedTuple):
+    post_id: str
+    reason: str
+    sheet: str  # "adjudication", "annotator_a", "annotator_b", "annotators" (both) or "labels"
+
+
+class LabelsIncomplete(Exception):
+    """Some posts have no final label; the message says how many and which sheet to fill."""
+
+    def __init__(self, missing: list[MissingLabel], where: Mapping[str, str] | None = None):
+        self.missing = list(missing)
+        where = dict(where or {})
+        groups: dict[tuple[str, str], list[str]] = {}
+        for m in self.missing:
+            groups.setdefault((m.sheet, m.reason), []).append(m.post_id)
+        parts = []
+        for (sheet, reason), ids in sorted(groups.items()):
+            shown = ", ".join(ids[:10]) + (", ..." if len(ids) > 10 else "")
+            column = "final" if sheet == "adjudication" else "label"
+            parts.append(
+                f"{len(ids)} {reason}: fill column '{column}' in the {sheet} sheet "
+                f"({where.get(sheet, sheet)}) for post ids {shown}"
+            )
+        n = len(self.missing)
+        super().__init__(f"{n} post{'s' if n != 1 else ''} lack a final label. " + "; ".join(parts))
+
+
+def _posts_by_id(posts: Iterable[Mapping] | Mapping[str, Mapping]) -> dict[str, Mapping]:
+    if isinstance(posts, Mapping):
+        return {str(k): v for k, v in posts.items()}
+    out: dict[str, Mapping] = {}
+    for p in posts:
+        pid = str(p["id"])
+        if pid in out and dict(out[pid]) != dict(p):
+            raise ValueError(f"post id {pid!r} appears twice with different content")
+        out[pid] = p
+    return out
+
+
+def _write(path: str | Path, header: list[str], rows: Iterable[list]) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".part")
+    with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)
+    tmp.replace(path)
+    return path
+
+
+def write_sheet(posts: Iterable[Mapping] | Mapping[str, Mapping], path: str | Path) -> Path:
+    """A coder's sheet: ``post_id,user,caption,label`` sorted by post id, ``label`` empty."""
+    by_id = _posts_by_id(posts)
+    rows = (
+        [pid, by_id[pid].get("user", ""), by_id[pid].get("caption", ""), ""]
+        for pid in sorted(by_id)
+    )
+    return _write(path, SHEET_COLUMNS, rows)
+
+
+def _parse_label(path, row: int, field: str, value: str) -> int:
+    v = value.strip().lower()
+    if v.endswith(".0"):  # spreadsheets sometimes save 1 as 1.0
+        v = v[:-2]
+    if v not in VALUES:
+        raise LabelFormatError(path, row, field, f"label must be 0 or 1 (or no/yes), got {value!r}")
+    return VALUES[v]
+
+
+def _read_labels(path, label_col: str, who: str, allow_empty: bool) -> dict[str, int]:
+    header, rows = read_csv_table(path)
+    id_col = "post_id" if "post_id" in header or "id" not in header else "id"
+    for col in (id_col, label_col):
+        if col not in header:
+            why = f"missing column (the {who} sheet needs {id_col},{label_col}); header: {header}"
+            raise LabelFormatError(path, 1, col, why)
+    i, j = header.index(id_col), header.index(label_col)
+    labels: dict[str, int] = {}
+    first_row: dict[str, int] = {}
+    for row, cells in rows:
+        pid = cells[i].strip() if i < len(cells) else ""
+        if not pid:
+            raise LabelFormatError(path, row, id_col, "empty post id")
+        raw = cells[j] if j < len(cells) else ""
+        if not raw.strip():
+            if allow_empty:
+                continue
+            raise LabelFormatError(path, row, label_col, f"missing label ({who})")
+        label = _parse_label(path, row, label_col, raw)
+        if pid in labels and labels[pid] != label:
+            why = f"post {pid} labelled {labels[pid]} in row {first_row[pid]} and {label} here"
+            raise LabelFormatError(path, row, label_col, why)
+        labels[pid] = label
+        first_row.setdefault(pid, row)
+    return labels
+
+
+def read_sheet(path: str | Path, coder: str) -> dict[str, int]:
+    """One coder's labels; an empty or non-binary label is an error naming file, row, field."""
+    return _read_labels(path, "label", coder, allow_empty=False)
+
+
+def read_labels_file(path: str | Path) -> dict[str, int]:
+    """Labels made elsewhere: a CSV with columns ``post_id`` (or ``id``) and ``label``."""
+    return _read_labels(path, "label", "labels", allow_empty=False)
+
+
+def read_adjudication_sheet(path: str | Path) -> dict[str, int]:
+    """The ``final`` column of an adjudication sheet; rows left empty are still open."""
+    return _read_labels(path, "final", "adjudication", allow_empty=True)
+
+
+def _pairs(a: Mapping[str, int], b: Mapping[str, int]) -> list[tuple[int, int]]:
+    if set(a) != set(b):
+        only_a, only_b = len(set(a) - set(b)), len(set(b) - set(a))
+        raise ValueError(
+            f"the coders labelled different posts ({only_a} only in a, {only_b} only in b)"
+        )
+    if not a:
+        raise ValueError("no labels to compare")
+    return [(a[k], b[k]) for k in sorted(a)]
+
+
+def coder_confusion(a: Mapping[str, int], b: Mapping[str, int]) -> dict[int, dict[int, int]]:
+    """Counts ``{label_a: {label_b: n}}`` over the posts both coders labelled."""
+    out = {0: {0: 0, 1: 0}, 1: {0: 0, 1: 0}}
+    for x, y in _pairs(a, b):
+        out[x][y] += 1
+    return out
+
+
+def cohen_kappa(a: Mapping[str, int], b: Mapping[str, int]) -> float:
+    """Cohen's kappa, (p_o - p_e) / (1 - p_e); NaN when p_e = 1 (both always gave one label)."""
+    c = coder_confusion(a, b)
+    n = sum(c[x][y] for x in (0, 1) for y in (0, 1))
+    p_o = (c[0][0] + c[1][1]) / n
+    p_e = sum((c[k][0] + c[k][1]) * (c[0][k] + c[1][k]) for k in (0, 1)) / n**2
+    return float("nan") if p_e == 1 else (p_o - p_e) / (1 - p_e)
+
+
+def disagreements(a: Mapping[str, int], b: Mapping[str, int]) -> list[str]:
+    """Ids both coders labelled, differently, sorted."""
+    return sorted(k for k in a if k in b and a[k] != b[k])
+
+
+def write_adjudication_sheet(
+    ids: Iterable[str],
+    posts: Iterable[Mapping] | Mapping[str, Mapping],
+    a: Mapping[str, int],
+    b: Mapping[str, int],
+    path: str | Path,
+) -> Path:
+    """``post_id,caption,annotator_a,annotator_b,final`` for ``ids``; ``final`` left empty."""
+    by_id = _posts_by_id(posts)
+    rows = (
+        [pid, (by_id.get(pid) or {}).get("caption", ""), a.get(pid, ""), b.get(pid, ""), ""]
+        for pid in sorted(set(map(str, ids)))
+    )
+    return _write(path, ADJUDICATION_COLUMNS, rows)
+
+
+def final_labels(
+    a: Mapping[str, int] | None,
+    b: Mapping[str, int] | None,
+    adjudication: Mapping[str, int] | None = None,
+    single: Mapping[str, int] | None = None,
+    *,
+    ids: Iterable[str] | None = None,
+) -> tuple[dict[str, int], list[MissingLabel]]:
+    """Final label per post and the posts still lacking one.
+
+    Both coders agree -> that label; an adjudicated label always wins; coders disagree and no
+    adjudication -> missing (adjudication sheet); only one coder labelled it -> missing (the
+    other coder's sheet). ``single`` (one file annotated elsewhere) supplies posts the coders did
+    not label; contradicting a coders' final label is an error. ``ids`` are the posts that need
+    a label: any without one is missing, and labels for other ids are dropped.
+    """
+    a, b, adj, one = dict(a or {}), dict(b or {}), dict(adjudication or {}), dict(single or {})
+    wanted = set(map(str, ids)) if ids is not None else set(a) | set(b) | set(adj) | set(one)
+    labels: dict[str, int] = {}
+    missing: list[MissingLabel] = []
+    clashes = []
+    for pid in sorted(wanted):
+        coded = None
+        if pid in adj:
+            coded = adj[pid]
+        elif pid in a and pid in b:
+            if a[pid] == b[pid]:
+                coded = a[pid]
+            else:
+                missing.append(MissingLabel(pid, "where the coders disagree", "adjudication"))
+                continue
+        elif pid in a or pid in b:
+            other = "annotator_b" if pid in a else "annotator_a"
+            if pid not in one:
+                missing.append(MissingLabel(pid, f"not labelled by {other}", other))
+                continue
+        if coded is not None and pid in one and one[pid] != coded:
+            clashes.append(pid)
+        label = coded if coded is not None else one.get(pid)
+        if label is None:
+            sheet = "labels" if single is not None else "annotators"
+            missing.append(MissingLabel(pid, "not labelled by anyone", sheet))
+            continue
+        labels[pid] = label
+    if clashes:
+        raise ValueError(f"the labels file contradicts the coders for post ids {clashes[:10]}")
+    return labels, missing

@@ -1,0 +1,1 @@
+"""Reporting: Tables 1 and 2 and figures for the rerun."""
