@@ -1,0 +1,153 @@
+"""Pseudonymous user ids and redaction of contact details in post text.
+
+The study handles posts by people suspected of selling drugs and by people answering them, so
+nothing we write out should let a reader reach an account: user names become salted hashes and
+handles, numbers, addresses and links in captions and comments become placeholders. The
+*kind* of contact detail survives (``characterization.contact_kinds`` is computed before
+redaction, and the app's name stays in the text: "wickr: plugdaddy" -> "wickr: [HANDLE]").
+
+Public API:
+
+    pseudonym(handle, salt) -> "u_" + 12 hex chars of sha256(salt + "\\0" + handle.lower())
+    load_salt(salt, secret_file) -> the configured salt, or the one in the secret file
+                                    (created with 32 random hex chars if missing)
+    redact(text) -> text with URLs, e-mails, phone numbers, app handles and @mentions replaced
+                    by PLACEHOLDERS; idempotent, total on any ``str``.
+
+Links are always "[URL]", app links included ("t.me/rxsupply" -> "[URL]"), a number given for
+an app is "[PHONE]" ("whatsapp +1 555 201 3344" -> "whatsapp [PHONE]"), and app names written
+without a handle ("hit me on wickr", "#wickr") and "check my bio" pointers are kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+from pathlib import Path
+
+from dealerdetect.characterization import APP_MENTION_RE, PHONE_RE, find_contacts
+
+PLACEHOLDERS = ("[URL]", "[EMAIL]", "[PHONE]", "[HANDLE]")
+URL, EMAIL, PHONE, HANDLE = PLACEHOLDERS
+
+# A placeholder already in the text is never touched again; this is what makes redact()
+# idempotent (together with running it to a fixed point, below).
+_PLACEHOLDER_RE = re.compile("|".join(re.escape(p) for p in PLACEHOLDERS))
+
+# Characters a link may contain (no spaces, no brackets so placeholders stay intact) and the
+# punctuation that ends a sentence rather than a link.
+_URL_CHAR = r"[^\s\[\]<>\"'`]"
+_URL_END = r"[^\s\[\]<>\"'`.,;:!?)]"
+# Top-level domains seen on bare links in posts ("t.me/x", "wa.me/1555...", "plug.shop").
+# A short list on purpose: "rx.store" in "rx.store@gmail.com" or "e.g." must not be a link.
+_TLDS = "com|net|org|me|io|co|ly|gg|app|link|shop|biz|info|us|uk|ru|to|dog|xyz|site|online"
+_URL_RE = re.compile(
+    rf"(?:https?://|www\.){_URL_CHAR}*{_URL_END}"
+    rf"|(?<![\w@.\-/])(?:[A-Za-z0-9-]+\.)+(?:{_TLDS})\b(?:/{_URL_CHAR}*{_URL_END}|/)?",
+    re.IGNORECASE,
+)
+# When spans overlap the longest wins; on a tie, the first of these.
+_PRIORITY = {URL: 0, EMAIL: 1, PHONE: 2, HANDLE: 3}
+
+
+def pseudonym(handle: str, salt: str) -> str:
+    """Stable pseudonymous id for an account: same handle (any case) and salt, same id."""
+    data = f"{salt}\0{handle.lower()}".encode("utf-8", "surrogatepass")
+    return "u_" + hashlib.sha256(data).hexdigest()[:12]
+
+
+def _read_salt(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+
+
+def load_salt(salt: str | None, secret_file: str | Path) -> str:
+    """The salt to use: ``salt`` when given (non-empty), else the secret file's content.
+
+    A missing secret file is created (parents too, mode 0600) with 32 random hex characters.
+    The file is linked into place atomically, so parallel jobs that start together all end up
+    with the same salt. An existing but empty file is an error: silently replacing it could
+    change every pseudonym already written.
+    """
+    if salt is not None and str(salt) != "":
+        return str(salt)
+    path = Path(secret_file)
+    existing = _read_salt(path)
+    if existing is None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+        tmp.write_text(secrets.token_hex(16) + "\n", encoding="utf-8")
+        os.chmod(tmp, 0o600)
+        try:
+            os.link(tmp, path)  # fails if another process created the file first
+        except FileExistsError:
+            pass
+        except OSError:  # no hard links on this file system: best effort
+            if not path.exists():
+                os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+        existing = _read_salt(path)
+    if not existing:
+        raise ValueError(f"{path}: salt file is empty; delete it to create a new salt")
+    return existing
+
+
+def _placeholder(kind: str, span: str) -> str | None:
+    """Placeholder for a contact span, or None for what stays (app names, bio pointers)."""
+    if kind == "bio" or APP_MENTION_RE.fullmatch(span):
+        return None
+    if kind == "email":
+        return EMAIL
+    if kind == "phone" or PHONE_RE.fullmatch(span):
+        return PHONE
+    if "/" in span or "=" in span:  # app links: "t.me/rxsupply", "wa.me/1555..."
+        return URL
+    return HANDLE
+
+
+def _redact_once(text: str) -> str:
+    kept = bytearray(len(text))  # 1 = inside a placeholder already in the text
+    for m in _PLACEHOLDER_RE.finditer(text):
+        kept[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+    spans = [(m.start(), m.end(), URL) for m in _URL_RE.finditer(text)]
+    for c in find_contacts(text):
+        ph = _placeholder(c.kind, text[c.start : c.end])
+        if ph is not None:
+            spans.append((c.start, c.end, ph))
+    spans = [s for s in spans if s[0] < s[1] and not any(kept[s[0] : s[1]])]
+    spans.sort()
+    out, pos, i = [], 0, 0
+    while i < len(spans):
+        # Merge a run of overlapping spans; the longest decides the placeholder.
+        start, end, _ = spans[i]
+        group = [spans[i]]
+        i += 1
+        while i < len(spans) and spans[i][0] < end:
+            end = max(end, spans[i][1])
+            group.append(spans[i])
+            i += 1
+        best = min(group, key=lambda s: (-(s[1] - s[0]), _PRIORITY[s[2]]))
+        out += [text[pos:start], best[2]]
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def redact(text: str) -> str:
+    """``text`` with URLs, e-mails, phone numbers, app handles and @mentions replaced.
+
+    Runs to a fixed point, so ``redact(redact(x)) == redact(x)``. It terminates: every pass
+    that changes the text replaces at least one character outside existing placeholders, and
+    placeholders are never rewritten.
+    """
+    text = str(text)
+    while True:
+        new = _redact_once(text)
+        if new == text:
+            return text
+        text = new
