@@ -16,6 +16,7 @@ include: "workflow/rules/collect.smk"
 include: "workflow/rules/preprocess.smk"
 include: "workflow/rules/evaluate.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/figures.smk"
 
 
 rule all:

@@ -1,6 +1,19 @@
 import os
 
+import pytest
+
 # Keep TensorFlow quiet and on the CPU in tests.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
+
+
+@pytest.fixture(scope="session")
+def tiny_run(tmp_path_factory):
+    """One end-to-end run of the real Snakefile on tests/config/tiny.yaml, shared by the tests
+    of the workflow, the notebooks and the privacy scan."""
+    from workflow_helpers import ROOT, scratch_workflow, snakemake
+
+    wd = scratch_workflow(tmp_path_factory.mktemp("tiny"))
+    snakemake(wd, "--configfile", str(ROOT / "tests/config/tiny.yaml"))
+    return wd

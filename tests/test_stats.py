@@ -181,3 +181,14 @@ def test_paper_folds_partition_rows():
     assert not np.array_equal(folds, stats.paper_folds(ids, 10, seed=1))
     with pytest.raises(ValueError, match="rows"):
         stats.paper_folds(np.arange(4), n_splits=5, seed=0)
+
+
+def test_rank_auc_equals_sklearn_with_ties():
+    from sklearn.metrics import roc_auc_score
+
+    from dealerdetect.stats import _rank_auc
+
+    rng = np.random.default_rng(3)
+    y = rng.integers(0, 2, 500)
+    s = np.round(rng.random(500), 1)  # many ties
+    assert _rank_auc(y, s) == pytest.approx(roc_auc_score(y, s))

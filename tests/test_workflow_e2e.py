@@ -5,16 +5,9 @@ import json
 import pandas as pd
 import pytest
 
-from workflow_helpers import ROOT, scratch_workflow, snakemake
+from workflow_helpers import scratch_workflow, snakemake
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def tiny_run(tmp_path_factory):
-    wd = scratch_workflow(tmp_path_factory.mktemp("tiny"))
-    snakemake(wd, "--configfile", str(ROOT / "tests/config/tiny.yaml"))
-    return wd
 
 
 def test_dry_run_of_default_config_has_120_evaluation_jobs(tmp_path):

@@ -20,7 +20,10 @@ DATA = Path(__file__).parent / "data"
 
 
 def paper_table2() -> pd.DataFrame:
-    return pd.read_csv(DATA / "paper_table2.csv", comment="#")
+    # Header comment lines start with '#'; so do the hashtags, so skip by line, not by character.
+    lines = (DATA / "paper_table2.csv").read_text().splitlines()
+    start = next(i for i, line in enumerate(lines) if not line.startswith("#"))
+    return pd.read_csv(DATA / "paper_table2.csv", skiprows=start)
 
 
 def paper_corpus() -> dict:
@@ -68,13 +71,17 @@ def build_corpus(raw_path: str | Path) -> pd.DataFrame:
     df = pd.DataFrame(rows)
     if df.empty:
         raise ValueError(f"{raw_path}: no posts were collected; nothing to label")
-    missing = sorted(set(df["id"]) - set(labels))
+    return df
+
+
+def attach_labels(corpus: pd.DataFrame, labels: dict[str, int]) -> pd.DataFrame:
+    """The final label of every post; a post without one is an error, never a silent drop."""
+    missing = sorted(set(corpus["id"]) - set(labels))
     if missing:
         raise ValueError(
             f"labels: {len(missing)} collected posts have no final label (first: {missing[0]})"
         )
-    df["label"] = df["id"].map(labels).astype(int)
-    return df
+    return corpus.assign(label=corpus["id"].map(labels).astype(int))
 
 
 def summarize(corpus: pd.DataFrame, source: str, kappa: float | None = None) -> dict:

@@ -74,6 +74,15 @@ def check_training_labels(label, where: str) -> None:
         )
 
 
+def predict_any(model: str, fitted, df: pd.DataFrame, variant: str) -> np.ndarray:
+    """Scores in [0, 1] of a fitted classical pipeline or Keras model on a variant frame."""
+    if model in CLASSIC_MODELS:
+        return scores(fitted, df["text"].tolist())
+    from .models.lstm import VARIANT_BLOCKS, inputs_for
+
+    return fitted.predict(inputs_for(df, VARIANT_BLOCKS[variant]), verbose=0, batch_size=512).ravel()
+
+
 def run_fold(
     df: pd.DataFrame,
     folds: pd.DataFrame,
@@ -87,6 +96,7 @@ def run_fold(
     threads: int = 1,
     model_path: str | Path | None = None,
     vocab_size: int | None = None,
+    whole_dataset_auc: bool = False,
 ):
     """Train ``model`` on every fold but ``fold`` and score ``fold``.
 
@@ -113,7 +123,7 @@ def run_fold(
         pipe = make_classifier(model, settings.get(model, {}), seed=seed, threads=threads)
         pipe.fit(train["text"].tolist(), train["label"].to_numpy())
         info["fit_seconds"] = time.perf_counter() - t0
-        score = scores(pipe, test["text"].tolist())
+        score = predict_any(model, pipe, test, variant)
     elif model == "lstm":
         from .models.train import fit_lstm
 
@@ -130,14 +140,17 @@ def run_fold(
         )
         info["fit_seconds"] = time.perf_counter() - t0
         info["history"] = history
-        from .models.lstm import VARIANT_BLOCKS, inputs_for
-
-        score = fitted.predict(inputs_for(test, VARIANT_BLOCKS[variant]), verbose=0).ravel()
+        score = predict_any(model, fitted, test, variant)
         if model_path is not None:
             Path(model_path).parent.mkdir(parents=True, exist_ok=True)
             fitted.save(model_path)
     else:
         raise ValueError(f"models.run: unknown model '{model}'")
+    if whole_dataset_auc:
+        # The paper: "When calculating the AUC, we used the whole dataset rather than the
+        # cross-validation" -- the authors' script scores every post with the last fold's model.
+        whole = predict_any(model, pipe if model in CLASSIC_MODELS else fitted, df, variant)
+        info["auc_whole_dataset"] = fold_metrics(df["label"], whole, threshold)["auc"]
     score = np.asarray(score, dtype=float)
     oof = pd.DataFrame(
         {
@@ -203,6 +216,7 @@ def evaluate_job(
         threads=threads,
         model_path=outputs.get("model"),
         vocab_size=vocab_size,
+        whole_dataset_auc=fold == int(cv_cfg["folds"]) - 1,
     )
     oof.insert(0, "variant", variant)
     oof.insert(1, "model", model)

@@ -191,6 +191,18 @@ def mcnemar(label, pred_a, pred_b) -> tuple[float, float]:
     return float(stat), float(_st.chi2.sf(stat, df=1))
 
 
+def _rank_auc(y: np.ndarray, score: np.ndarray) -> float:
+    """ROC AUC by the Mann-Whitney rank sum (ties averaged): equal to roc_auc_score, many times
+    faster, which matters inside a 1000-resample bootstrap over thousands of posts."""
+    from scipy.stats import rankdata
+
+    ranks = rankdata(score)
+    pos = y == 1
+    n1 = int(pos.sum())
+    n0 = len(y) - n1
+    return float((ranks[pos].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
+
+
 def bootstrap_ci(
     label,
     score,
@@ -234,7 +246,7 @@ def bootstrap_ci(
             fn = np.sum((yb == 1) & (xb == 0))
             values.append(prf(tp, fp, fn)[2])
         elif yb.min() != yb.max():
-            values.append(roc_auc_score(yb, xb))
+            values.append(_rank_auc(yb, xb))
     if not values:
         return float("nan"), float("nan")
     lo, hi = np.percentile(values, [100 * alpha / 2, 100 * (1 - alpha / 2)])

@@ -4,9 +4,15 @@
 rule collect_posts:
     output:
         posts=f"{RAW}/posts.jsonl",
-        hashtags=f"{RAW}/hashtags.csv",
+        hashtags=report(
+            f"{RAW}/hashtags.csv",
+            caption="../report/hashtags.rst",
+            category="1. Collection",
+        ),
     log:
         "logs/collect_posts.log",
+    benchmark:
+        "benchmarks/collect_posts.tsv"
     conda:
         "../../environment.yml"
     params:
@@ -21,10 +27,16 @@ rule label_corpus:
         posts=rules.collect_posts.output.posts,
     output:
         corpus="results/corpus/posts.jsonl",
-        summary="results/corpus/summary.json",
+        summary=report(
+            "results/corpus/summary.json",
+            caption="../report/summary.rst",
+            category="1. Collection",
+        ),
         annotation="results/corpus/annotation.json",
     log:
         "logs/label_corpus.log",
+    benchmark:
+        "benchmarks/label_corpus.tsv"
     conda:
         "../../environment.yml"
     params:

@@ -4,11 +4,26 @@ from snakemake.utils import validate
 validate(config, schema="../schemas/config.schema.yaml")
 
 VARIANTS = ["with_hashtags", "hashtags_only", "no_hashtags"]
-CLASSIC = ["decision_tree", "random_forest", "svm", "logistic_regression"]
+CLASSIC = ["decision_tree", "random_forest", "svm"]
+BASELINES = ["logistic_regression"]
 SOURCE = config["collection"]["source"]
 RAW = f"data/raw/{SOURCE}"
 FOLDS = list(range(config["cv"]["folds"]))
 PROTOCOLS = config["cv"]["protocols"]
+
+
+# Collection needs the session and network of the submitting host; reporting is light.
+localrules:
+    collect_posts,
+    table1,
+    table1_extended,
+    table2,
+    characterization,
+    figure_variant,
+    figure_table1_bars,
+    figure_table2_bars,
+    figure_app_shares,
+    figure_flow,
 
 
 wildcard_constraints:
@@ -16,10 +31,12 @@ wildcard_constraints:
     protocol="paper|grouped",
     fold=r"\d+",
     classic="|".join(CLASSIC),
+    baseline="|".join(BASELINES),
 
 
 def models_run():
-    return config["models"]["run"]
+    """The paper's models to evaluate, then the extra baselines (listed apart in the tables)."""
+    return config["models"]["run"] + config["models"]["baselines"]
 
 
 def classic_models():
@@ -38,11 +55,20 @@ def fold_outputs(protocol):
 
 
 def all_outputs():
-    return [
-        "results/corpus/summary.json",
-        "results/preprocess/flow.csv",
-        "results/tables/table1.csv",
-        "results/tables/table1.md",
-        "results/tables/table2.csv",
-        "results/tables/table2.md",
-    ]
+    """Everything a study run produces: corpus, preprocessing, tables, figures."""
+    tables = ["table1", "table1_extended", "table2", "characterization"]
+    kinds = ["roc_pr", "confusion"] + (
+        ["learning_curves"] if "lstm" in models_run() else []
+    )
+    return (
+        ["results/corpus/summary.json", "results/preprocess/flow.csv"]
+        + expand("results/tables/{t}.{ext}", t=tables, ext=["csv", "md"])
+        + expand(
+            "results/figures/{k}_{v}.{ext}", k=kinds, v=VARIANTS, ext=["png", "svg"]
+        )
+        + expand(
+            "results/figures/{k}.{ext}",
+            k=["table1_bars", "table2_bars", "app_shares", "flow"],
+            ext=["png", "svg"],
+        )
+    )

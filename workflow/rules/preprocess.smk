@@ -7,10 +7,16 @@ rule preprocess:
     output:
         variants=expand("results/preprocess/{variant}.parquet", variant=VARIANTS),
         vocabulary="results/preprocess/vocabulary.json",
-        flow="results/preprocess/flow.csv",
+        flow=report(
+            "results/preprocess/flow.csv",
+            caption="../report/flow_csv.rst",
+            category="2. Preprocessing",
+        ),
         dropped="results/preprocess/dropped.csv",
     log:
         "logs/preprocess.log",
+    benchmark:
+        "benchmarks/preprocess.tsv"
     conda:
         "../../environment.yml"
     params:
@@ -26,6 +32,8 @@ rule make_folds:
         folds="results/cv/{protocol}/{variant}/folds.csv",
     log:
         "logs/make_folds/{protocol}_{variant}.log",
+    benchmark:
+        "benchmarks/make_folds/{protocol}_{variant}.tsv"
     conda:
         "../../environment.yml"
     params:

@@ -5,10 +5,16 @@ rule table1:
     input:
         scores="results/cv/paper/scores.csv",
     output:
-        csv="results/tables/table1.csv",
+        csv=report(
+            "results/tables/table1.csv",
+            caption="../report/table1.rst",
+            category="3. Models",
+        ),
         md="results/tables/table1.md",
     log:
         "logs/table1.log",
+    benchmark:
+        "benchmarks/table1.tsv"
     conda:
         "../../environment.yml"
     params:
@@ -21,11 +27,41 @@ rule table2:
     input:
         corpus=rules.label_corpus.output.corpus,
     output:
-        csv="results/tables/table2.csv",
+        csv=report(
+            "results/tables/table2.csv",
+            caption="../report/table2.rst",
+            category="4. Characterization",
+        ),
         md="results/tables/table2.md",
     log:
         "logs/table2.log",
+    benchmark:
+        "benchmarks/table2.tsv"
     conda:
         "../../environment.yml"
     script:
         "../scripts/table2.py"
+
+
+rule table1_extended:
+    input:
+        oof=expand("results/cv/{protocol}/oof.parquet", protocol=PROTOCOLS),
+        folds=expand("results/cv/{protocol}/fold_metrics.csv", protocol=PROTOCOLS),
+    output:
+        csv=report(
+            "results/tables/table1_extended.csv",
+            caption="../report/table1_extended.rst",
+            category="3. Models",
+        ),
+        md="results/tables/table1_extended.md",
+    log:
+        "logs/table1_extended.log",
+    benchmark:
+        "benchmarks/table1_extended.tsv"
+    conda:
+        "../../environment.yml"
+    params:
+        protocols=PROTOCOLS,
+        seed=config["seed"],
+    script:
+        "../scripts/table1_extended.py"

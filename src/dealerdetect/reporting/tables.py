@@ -36,6 +36,8 @@ def paper_table1() -> pd.DataFrame:
 def table1(scores: pd.DataFrame) -> pd.DataFrame:
     """Our scores (percent) with the paper's beside them, in the paper's row order."""
     paper = paper_table1().rename(columns={m: f"paper_{m}" for m, _ in MEASURES})
+    # Table 1 holds the paper's four models; extra baselines go to the extended table.
+    scores = scores[scores["model"].isin(paper_table1()["model"])]
     out = scores[["variant", "model"] + [m for m, _ in MEASURES]].merge(
         paper, on=["variant", "model"], how="left"
     )

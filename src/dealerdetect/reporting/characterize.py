@@ -1,0 +1,82 @@
+"""The paper's text analysis of dealer posts, counted on any labelled corpus.
+
+Counts posts, never prints a handle, number or address: contact kinds were extracted before
+redaction (``corpus.build_corpus``) and only their kinds were kept.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pandas as pd
+import yaml
+
+from ..corpus import DATA, paper_corpus
+from ..posts import extract_hashtags
+from ..preprocessing import dedupe_posts
+
+APP_ORDER = ("wickr", "telegram", "kik", "whatsapp", "snapchat")
+
+
+@lru_cache(maxsize=1)
+def hashtag_groups() -> dict[str, list[str]]:
+    return yaml.safe_load((DATA / "hashtag_groups.yaml").read_text())
+
+
+def hashtag_group(tag: str) -> str | None:
+    """The paper's group of a hashtag: codeword, drug_name, sale_shipping or None."""
+    g = hashtag_groups()
+    t = tag.lower().lstrip("#")
+    for group in ("codeword", "drug_name", "sale_shipping"):
+        if any(t == s or (len(s) >= 4 and (t.startswith(s) or t.endswith(s))) for s in g[group]):
+            return group
+    return None
+
+
+def has_sale_language(text: str) -> bool:
+    low = (text or "").lower()
+    return any(p in low for p in hashtag_groups()["sale_phrases"])
+
+
+def characterize(corpus: pd.DataFrame) -> pd.DataFrame:
+    """One row per measure: dealer posts carrying it, percent, and the paper's figures."""
+    posts = dedupe_posts(corpus)
+    dealers = posts[posts["label"] == 1]
+    n = len(dealers)
+    paper = paper_corpus()
+    pn = paper["dealer_posts"]
+    contacts = dealers["contacts"].map(set)
+    caption_tags = dealers["caption"].map(extract_hashtags)
+    groups = dealers["hashtags"].map(lambda ts: {hashtag_group(t) for t in ts} - {None})
+    rows = [
+        ("corpus", "dealer posts", n, paper["dealer_posts"]),
+        ("corpus", "unique dealer users", dealers["user"].nunique(), paper["dealer_users"]),
+        ("form", "with hashtags", int(caption_tags.map(bool).sum()), paper["with_hashtags"]),
+        ("form", "descriptive text only", int((~caption_tags.map(bool)).sum()), paper["descriptive_only"]),
+        ("hashtag group", "drug names", int(groups.map(lambda g: "drug_name" in g).sum()), None),
+        ("hashtag group", "codewords and misspellings", int(groups.map(lambda g: "codeword" in g).sum()), None),
+        ("hashtag group", "sale and shipping words", int(groups.map(lambda g: "sale_shipping" in g).sum()), None),
+        ("language", "sale-promoting language", int(dealers["caption"].map(has_sale_language).sum()), None),
+    ]
+    for app in APP_ORDER:
+        rows.append(("messaging app", app, int(contacts.map(lambda c, a=app: a in c).sum()), paper["apps"].get(app)))
+    for kind, label in (("phone", "phone number"), ("email", "e-mail address"), ("bio", "refers to profile/bio or DM")):
+        rows.append(("contact", label, int(contacts.map(lambda c, k=kind: k in c).sum()), None))
+    rows.append(("contact", "any contact detail", int(contacts.map(bool).sum()), None))
+    rows.append(("comments", "offer to buy in comments", int(dealers["offer_to_buy"].sum()), paper["offer_to_buy"]))
+    out = pd.DataFrame(rows, columns=["section", "measure", "posts", "paper_posts"])
+    out["percent"] = (100.0 * out["posts"] / n).round(2) if n else 0.0
+    out["paper_percent"] = (100.0 * out["paper_posts"] / pn).round(2)
+    out.loc[out["measure"] == "dealer posts", "paper_percent"] = 100.0
+    return out[["section", "measure", "posts", "percent", "paper_posts", "paper_percent"]]
+
+
+def characterization_markdown(table: pd.DataFrame) -> str:
+    lines = ["**Characterization of dealer posts** (paper: Results, Text Analysis of Drug Dealer Posts). "
+             "Posts carrying each feature; percent of dealer posts. Counts only: no handle, number or "
+             "address is ever printed.", "",
+             "| Section | Measure | This run, n (%) | Paper, n (%) |", "|---|---|---:|---:|"]
+    for _, r in table.iterrows():
+        paper = "–" if pd.isna(r["paper_posts"]) else f"{int(r['paper_posts'])} ({r['paper_percent']:.2f})"
+        lines.append(f"| {r['section']} | {r['measure']} | {r['posts']} ({r['percent']:.2f}) | {paper} |")
+    return "\n".join(lines) + "\n"

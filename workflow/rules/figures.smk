@@ -1,0 +1,136 @@
+# Figures for the report: every PNG is wrapped with report() and a caption.
+
+
+rule characterization:
+    input:
+        corpus=rules.label_corpus.output.corpus,
+    output:
+        csv=report(
+            "results/tables/characterization.csv",
+            caption="../report/characterization.rst",
+            category="4. Characterization",
+        ),
+        md="results/tables/characterization.md",
+    log:
+        "logs/characterization.log",
+    benchmark:
+        "benchmarks/characterization.tsv"
+    conda:
+        "../../environment.yml"
+    script:
+        "../scripts/characterization.py"
+
+
+rule figure_variant:
+    input:
+        oof="results/cv/paper/oof.parquet",
+        table1=rules.table1.output.csv,
+        history="results/cv/paper/lstm_history.csv",
+    output:
+        png=report(
+            "results/figures/{kind}_{variant}.png",
+            caption="../report/{kind}.rst",
+            category="3. Models",
+            subcategory="{variant}",
+        ),
+        svg="results/figures/{kind}_{variant}.svg",
+    log:
+        "logs/figures/{kind}_{variant}.log",
+    benchmark:
+        "benchmarks/figures/{kind}_{variant}.tsv"
+    wildcard_constraints:
+        kind="roc_pr|confusion|learning_curves",
+    conda:
+        "../../environment.yml"
+    params:
+        kind=lambda wc: wc.kind,
+    script:
+        "../scripts/figure.py"
+
+
+rule figure_table1_bars:
+    input:
+        table1=rules.table1.output.csv,
+    output:
+        png=report(
+            "results/figures/table1_bars.png",
+            caption="../report/table1_bars.rst",
+            category="3. Models",
+        ),
+        svg="results/figures/table1_bars.svg",
+    log:
+        "logs/figures/table1_bars.log",
+    benchmark:
+        "benchmarks/figures/table1_bars.tsv"
+    conda:
+        "../../environment.yml"
+    params:
+        kind="table1_bars",
+    script:
+        "../scripts/figure.py"
+
+
+rule figure_table2_bars:
+    input:
+        table2=rules.table2.output.csv,
+    output:
+        png=report(
+            "results/figures/table2_bars.png",
+            caption="../report/table2_bars.rst",
+            category="4. Characterization",
+        ),
+        svg="results/figures/table2_bars.svg",
+    log:
+        "logs/figures/table2_bars.log",
+    benchmark:
+        "benchmarks/figures/table2_bars.tsv"
+    conda:
+        "../../environment.yml"
+    params:
+        kind="table2_bars",
+    script:
+        "../scripts/figure.py"
+
+
+rule figure_app_shares:
+    input:
+        characterization=rules.characterization.output.csv,
+    output:
+        png=report(
+            "results/figures/app_shares.png",
+            caption="../report/app_shares.rst",
+            category="4. Characterization",
+        ),
+        svg="results/figures/app_shares.svg",
+    log:
+        "logs/figures/app_shares.log",
+    benchmark:
+        "benchmarks/figures/app_shares.tsv"
+    conda:
+        "../../environment.yml"
+    params:
+        kind="app_shares",
+    script:
+        "../scripts/figure.py"
+
+
+rule figure_flow:
+    input:
+        flow=rules.preprocess.output.flow,
+    output:
+        png=report(
+            "results/figures/flow.png",
+            caption="../report/flow.rst",
+            category="2. Preprocessing",
+        ),
+        svg="results/figures/flow.svg",
+    log:
+        "logs/figures/flow.log",
+    benchmark:
+        "benchmarks/figures/flow.tsv"
+    conda:
+        "../../environment.yml"
+    params:
+        kind="flow",
+    script:
+        "../scripts/figure.py"

@@ -1,0 +1,10 @@
+"""Thin adapter: rule table1_extended -> dealerdetect.reporting.extended."""
+
+from dealerdetect.runlog import log_to
+
+log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
+
+from dealerdetect.reporting.extended import write_extended  # noqa: E402
+
+sm = snakemake  # noqa: F821
+write_extended(sm.params.protocols, sm.input.oof, sm.input.folds, sm.params.seed, sm.output)
