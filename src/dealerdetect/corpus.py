@@ -166,3 +166,44 @@ def load_labels(annotation_dir: str | Path, ids: list[str] | None = None) -> tup
             adjudicated=len(adj or {}),
         )
     return labels, report
+
+
+def annotation_template(corpus: pd.DataFrame, annotation_dir: str | Path, out: str | Path) -> int:
+    """Write the sheet coders fill (step 6) for every post without a final label yet.
+
+    Stable order (by post id), pseudonymous users, redacted captions: coders see that a phone
+    number or handle was there, which is what the coding scheme asks ("contact information"),
+    never the detail itself. Returns the number of posts in the sheet.
+    """
+    from . import annotation as ann
+
+    posts = dedupe_posts(corpus)
+    try:
+        labels, _ = load_labels(annotation_dir, ids=sorted(posts["id"]))
+    except ann.LabelsIncomplete as err:
+        labels = {i: 0 for i in set(posts["id"]) - {m.post_id for m in err.missing}}
+    todo = posts[~posts["id"].isin(labels)]
+    ann.write_sheet(todo[["id", "user", "caption"]].to_dict("records"), out)
+    return len(todo)
+
+
+def labels_or_explain(annotation_dir: str | Path, corpus: pd.DataFrame) -> tuple[dict[str, int], dict]:
+    """Final labels, or an error naming what is missing; opens the adjudication sheet if needed.
+
+    Where the coders disagree and ``adjudication.csv`` does not exist yet, it is written with the
+    disagreements (redacted captions) and an empty ``final`` column for the adjudication meeting.
+    """
+    from . import annotation as ann
+
+    ids = sorted(set(corpus["id"]))
+    try:
+        return load_labels(annotation_dir, ids=ids)
+    except ann.LabelsIncomplete as err:
+        d = Path(annotation_dir)
+        disputed = [m.post_id for m in err.missing if m.sheet == "adjudication"]
+        if disputed and not (d / "adjudication.csv").exists():
+            a = ann.read_sheet(d / "annotator_a.csv", "annotator_a")
+            b = ann.read_sheet(d / "annotator_b.csv", "annotator_b")
+            posts = dedupe_posts(corpus)[["id", "caption"]].to_dict("records")
+            ann.write_adjudication_sheet(disputed, posts, a, b, d / "adjudication.csv")
+        raise

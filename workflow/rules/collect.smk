@@ -25,6 +25,7 @@ rule collect_posts:
 rule label_corpus:
     input:
         posts=rules.collect_posts.output.posts,
+        sheets=annotation_sheets,
     output:
         corpus="results/corpus/posts.jsonl",
         summary=report(
@@ -41,6 +42,25 @@ rule label_corpus:
         "../../environment.yml"
     params:
         source=SOURCE,
-        annotation_dir=f"{RAW}/annotation",
+        annotation_dir=annotation_dir(),
     script:
         "../scripts/label_corpus.py"
+
+
+# Step 6 for real data: the sheet coders fill. Copy it to annotator_a.csv and annotator_b.csv
+# in the annotation folder; it is never written there, so filled sheets are never overwritten.
+rule annotation_sheet:
+    input:
+        posts=rules.collect_posts.output.posts,
+    output:
+        sheet="results/annotation/to_annotate.csv",
+    log:
+        "logs/annotation_sheet.log",
+    benchmark:
+        "benchmarks/annotation_sheet.tsv"
+    conda:
+        "../../environment.yml"
+    params:
+        annotation_dir=annotation_dir(),
+    script:
+        "../scripts/annotation_sheet.py"

@@ -1,4 +1,6 @@
 # Helpers and config validation. No TensorFlow here: the Snakefile must parse without it.
+from pathlib import Path
+
 from snakemake.utils import validate
 
 validate(config, schema="../schemas/config.schema.yaml")
@@ -31,7 +33,26 @@ wildcard_constraints:
     protocol="paper|grouped",
     fold=r"\d+",
     classic="|".join(CLASSIC),
+    model="|".join(CLASSIC + BASELINES + ["lstm"]),
     baseline="|".join(BASELINES),
+
+
+def annotation_dir():
+    """Coder sheets: the simulated coders write theirs beside the raw data; people keep theirs
+    in data/annotation/<source> unless collection.annotation_dir says otherwise."""
+    if config["collection"].get("annotation_dir"):
+        return config["collection"]["annotation_dir"]
+    return f"{RAW}/annotation" if SOURCE == "simulated" else f"data/annotation/{SOURCE}"
+
+
+def annotation_sheets(wildcards):
+    """The sheets present now, so that editing one reruns the labelling and everything after."""
+    names = ("annotator_a.csv", "annotator_b.csv", "adjudication.csv", "labels.csv")
+    if SOURCE == "simulated":
+        return []  # written by collect_posts together with the posts
+    return [
+        f"{annotation_dir()}/{n}" for n in names if Path(annotation_dir(), n).exists()
+    ]
 
 
 def models_run():
@@ -66,6 +87,7 @@ def all_outputs():
         + expand(
             "results/figures/{k}_{v}.{ext}", k=kinds, v=VARIANTS, ext=["png", "svg"]
         )
+        + expand("results/models/{v}/{m}", v=VARIANTS, m=models_run())
         + expand(
             "results/figures/{k}.{ext}",
             k=["table1_bars", "table2_bars", "app_shares", "flow"],

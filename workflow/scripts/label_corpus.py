@@ -9,14 +9,14 @@ log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
 from dealerdetect.corpus import (  # noqa: E402
     attach_labels,
     build_corpus,
-    load_labels,
+    labels_or_explain,
     summarize,
     write_corpus,
 )
 
 sm = snakemake  # noqa: F821
 corpus = build_corpus(sm.input.posts)
-labels, report = load_labels(sm.params.annotation_dir, ids=sorted(set(corpus["id"])))
+labels, report = labels_or_explain(sm.params.annotation_dir, corpus)
 corpus = attach_labels(corpus, labels)
 write_corpus(corpus, sm.output.corpus)
 with open(sm.output.annotation, "w") as fh:

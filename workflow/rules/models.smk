@@ -1,0 +1,23 @@
+# Final models: each model trained on every labelled post of a variant, for scoring new posts.
+
+
+rule final_model:
+    input:
+        variant="results/preprocess/{variant}.parquet",
+        vocabulary=rules.preprocess.output.vocabulary,
+    output:
+        directory("results/models/{variant}/{model}"),
+    log:
+        "logs/final_model/{variant}/{model}.log",
+    benchmark:
+        "benchmarks/final_model/{variant}/{model}.tsv"
+    conda:
+        "../../environment.yml"
+    threads: 1
+    params:
+        models=config["models"],
+        preprocessing=config["preprocessing"],
+        cv=config["cv"],
+        seed=config["seed"],
+    script:
+        "../scripts/final_model.py"

@@ -1,0 +1,13 @@
+"""Thin adapter: rule annotation_sheet -> dealerdetect.corpus.annotation_template."""
+
+import logging
+
+from dealerdetect.runlog import log_to
+
+log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
+
+from dealerdetect.corpus import annotation_template, build_corpus  # noqa: E402
+
+sm = snakemake  # noqa: F821
+n = annotation_template(build_corpus(sm.input.posts), sm.params.annotation_dir, sm.output.sheet)
+logging.info("%d posts to annotate -> %s", n, sm.output.sheet)

@@ -1,0 +1,22 @@
+"""Thin adapter: rule final_model -> dealerdetect.predict.train_final."""
+
+from dealerdetect.runlog import log_to
+
+log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
+
+from dealerdetect.predict import train_final  # noqa: E402
+
+sm = snakemake  # noqa: F821
+train_final(
+    sm.input.variant,
+    sm.input.vocabulary,
+    model=sm.wildcards.model,
+    variant=sm.wildcards.variant,
+    models_cfg=sm.params.models,
+    preprocessing=sm.params.preprocessing,
+    threshold=sm.params.cv["threshold"],
+    seed=sm.params.seed,
+    validation_split=sm.params.cv["validation_split"],
+    threads=sm.threads,
+    out_dir=sm.output[0],
+)
