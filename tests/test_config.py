@@ -5,7 +5,6 @@ import tomllib
 
 import pytest
 import yaml
-
 from workflow_helpers import ROOT, scratch_workflow, snakemake
 
 
@@ -13,7 +12,9 @@ def test_every_config_key_is_commented():
     lines = (ROOT / "config.yaml").read_text().splitlines()
     for i, line in enumerate(lines):
         if re.match(r"^\s*[a-z_]+:", line):
-            assert lines[i - 1].strip().startswith("#"), f"config.yaml line {i + 1}: {line.strip()} has no comment"
+            assert lines[i - 1].strip().startswith("#"), (
+                f"config.yaml line {i + 1}: {line.strip()} has no comment"
+            )
 
 
 @pytest.mark.parametrize(

@@ -20,11 +20,15 @@ def leaky_corpus(seed=0, users=60, posts_per_user=8):
         label = int(u % 3 == 0)
         signature = [f"sig{u}_{k}" for k in range(3)]
         for p in range(posts_per_user):
-            common = rng.choice(["order", "pills", "love", "today", "ship", "sober", "party", "deal"], 3)
+            common = rng.choice(
+                ["order", "pills", "love", "today", "ship", "sober", "party", "deal"], 3
+            )
             weak = ["fast"] if rng.random() < (0.6 if label else 0.4) else []
             words = signature + list(common) + weak + [f"n{rng.integers(10**6)}"]
             noisy = label if rng.random() > 0.1 else 1 - label  # coders are not perfect either
-            rows.append({"id": f"{u}-{p}", "user": f"u{u}", "label": noisy, "text": " ".join(words)})
+            rows.append(
+                {"id": f"{u}-{p}", "user": f"u{u}", "label": noisy, "text": " ".join(words)}
+            )
     return pd.DataFrame(rows)
 
 
@@ -32,7 +36,9 @@ def run_cv(df, protocol, model, folds=5, seed=1):
     f = make_folds(df, folds, seed, protocol)
     oofs, infos = [], []
     for k in range(folds):
-        oof, info = run_fold(df, f, k, model, "with_hashtags", {}, seed, whole_dataset_auc=k == folds - 1)
+        oof, info = run_fold(
+            df, f, k, model, "with_hashtags", {}, seed, whole_dataset_auc=k == folds - 1
+        )
         oofs.append(oof.assign(variant="with_hashtags", model=model))
         infos.append(info)
     return pd.concat(oofs, ignore_index=True), pd.DataFrame(infos)
@@ -84,8 +90,10 @@ def test_leaky_case_paper_protocol_and_whole_dataset_auc_are_optimistic(model):
 
 def test_paired_tests_against_the_best_model():
     df = leaky_corpus()
-    oofs, infos = zip(*(run_cv(df, "paper", m) for m in ("svm", "decision_tree", "logistic_regression")),
-                      strict=True)
+    oofs, infos = zip(
+        *(run_cv(df, "paper", m) for m in ("svm", "decision_tree", "logistic_regression")),
+        strict=True,
+    )
     ext = extended_table(pd.concat(oofs), pd.concat(infos), "paper", seed=0, n_boot=100)
     best = ext.loc[ext["f1_mean"].idxmax()]
     assert (ext["best_model"] == best["model"]).all()

@@ -25,5 +25,7 @@ def test_notebooks_are_numbered_and_committed_without_outputs():
 def test_notebook_executes_on_the_tiny_run(path, tiny_run, monkeypatch):
     monkeypatch.setenv("DEALERDETECT_RESULTS", str(tiny_run / "results"))
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(
+        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
     assert any(c.get("outputs") for c in nb.cells if c.cell_type == "code")

@@ -4,7 +4,6 @@ import json
 
 import pandas as pd
 import pytest
-
 from workflow_helpers import scratch_workflow, snakemake
 
 pytestmark = pytest.mark.slow
@@ -24,8 +23,16 @@ def test_dry_run_of_default_config_has_120_evaluation_jobs(tmp_path):
 def test_table1_has_every_model_and_variant_with_numbers_in_range(tiny_run):
     t1 = pd.read_csv(tiny_run / "results/tables/table1.csv")
     assert list(t1.columns) == [
-        "variant", "model", "precision", "recall", "f1", "auc",
-        "paper_precision", "paper_recall", "paper_f1", "paper_auc",
+        "variant",
+        "model",
+        "precision",
+        "recall",
+        "f1",
+        "auc",
+        "paper_precision",
+        "paper_recall",
+        "paper_f1",
+        "paper_auc",
     ]
     assert len(t1) == 12
     assert set(t1["variant"]) == {"with_hashtags", "hashtags_only", "no_hashtags"}
@@ -38,7 +45,14 @@ def test_table1_has_every_model_and_variant_with_numbers_in_range(tiny_run):
 
 def test_table2_and_summary_and_flow(tiny_run):
     t2 = pd.read_csv(tiny_run / "results/tables/table2.csv")
-    assert list(t2.columns)[:6] == ["drug", "hashtag", "posts", "percent", "paper_posts", "paper_percent"]
+    assert list(t2.columns)[:6] == [
+        "drug",
+        "hashtag",
+        "posts",
+        "percent",
+        "paper_posts",
+        "paper_percent",
+    ]
     assert len(t2) == 21 and t2["percent"].between(0, 100).all()
     summary = json.loads((tiny_run / "results/corpus/summary.json").read_text())
     assert summary["source"] == "simulated" and 0 < summary["dealer_posts"] < summary["posts"]

@@ -57,14 +57,30 @@ def build_parser() -> argparse.ArgumentParser:
         "(never the details themselves), and a status (posts with nothing left after cleaning "
         "are reported, not scored).",
     )
-    p.add_argument("--model", required=True, type=Path,
-                   help="a saved model directory, e.g. results/models/no_hashtags/lstm")
-    p.add_argument("posts", type=Path,
-                   help="new posts: JSON Lines with 'id' and 'caption' per line, or a CSV with id,caption columns")
-    p.add_argument("--output", "-o", type=Path, default=None,
-                   help="write CSV here instead of printing it to standard output")
-    p.add_argument("--threshold", type=float, default=None,
-                   help="probability above which a post is labelled 1 (default: the study's cv.threshold)")
+    p.add_argument(
+        "--model",
+        required=True,
+        type=Path,
+        help="a saved model directory, e.g. results/models/no_hashtags/lstm",
+    )
+    p.add_argument(
+        "posts",
+        type=Path,
+        help="new posts: JSON Lines with 'id' and 'caption' per line, or a CSV with id,caption columns",
+    )
+    p.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        default=None,
+        help="write CSV here instead of printing it to standard output",
+    )
+    p.add_argument(
+        "--threshold",
+        type=float,
+        default=None,
+        help="probability above which a post is labelled 1 (default: the study's cv.threshold)",
+    )
     return p
 
 
@@ -84,8 +100,10 @@ def main(argv: list[str] | None = None) -> int:
     result = pd.concat([posts[["id"]], scorer.score(posts["caption"].tolist())], axis=1)
     if args.output:
         result.to_csv(args.output, index=False)
-        print(f"scored {int((result['status'] == 'scored').sum())} of {len(result)} posts -> {args.output}",
-              file=sys.stderr)
+        print(
+            f"scored {int((result['status'] == 'scored').sum())} of {len(result)} posts -> {args.output}",
+            file=sys.stderr,
+        )
     else:
         result.to_csv(sys.stdout, index=False)
     return 0

@@ -131,7 +131,9 @@ def read_corpus(path: str | Path) -> pd.DataFrame:
     return pd.DataFrame(rows).astype({"id": str, "user": str})
 
 
-def load_labels(annotation_dir: str | Path, ids: list[str] | None = None) -> tuple[dict[str, int], dict]:
+def load_labels(
+    annotation_dir: str | Path, ids: list[str] | None = None
+) -> tuple[dict[str, int], dict]:
     """Final labels from the coders' sheets in ``annotation_dir`` (paper step 6), and a report.
 
     Reads ``annotator_a.csv`` and ``annotator_b.csv`` (two independent coders),
@@ -142,15 +144,32 @@ def load_labels(annotation_dir: str | Path, ids: list[str] | None = None) -> tup
     from . import annotation as ann
 
     d = Path(annotation_dir)
-    sheets = {name: d / f"{name}.csv" for name in ("annotator_a", "annotator_b", "adjudication", "labels")}
+    sheets = {
+        name: d / f"{name}.csv" for name in ("annotator_a", "annotator_b", "adjudication", "labels")
+    }
     if not any(p.exists() for p in sheets.values()):
         raise ann.LabelsIncomplete(
-            [ann.MissingLabel(i, "not labelled by anyone", "annotators") for i in (ids or ["<all>"])],
+            [
+                ann.MissingLabel(i, "not labelled by anyone", "annotators")
+                for i in (ids or ["<all>"])
+            ],
             {"annotators": str(d)},
         )
-    a = ann.read_sheet(sheets["annotator_a"], "annotator_a") if sheets["annotator_a"].exists() else None
-    b = ann.read_sheet(sheets["annotator_b"], "annotator_b") if sheets["annotator_b"].exists() else None
-    adj = ann.read_adjudication_sheet(sheets["adjudication"]) if sheets["adjudication"].exists() else None
+    a = (
+        ann.read_sheet(sheets["annotator_a"], "annotator_a")
+        if sheets["annotator_a"].exists()
+        else None
+    )
+    b = (
+        ann.read_sheet(sheets["annotator_b"], "annotator_b")
+        if sheets["annotator_b"].exists()
+        else None
+    )
+    adj = (
+        ann.read_adjudication_sheet(sheets["adjudication"])
+        if sheets["adjudication"].exists()
+        else None
+    )
     one = ann.read_labels_file(sheets["labels"]) if sheets["labels"].exists() else None
     labels, missing = ann.final_labels(a, b, adj, one, ids=ids)
     if missing:
@@ -160,8 +179,11 @@ def load_labels(annotation_dir: str | Path, ids: list[str] | None = None) -> tup
         both = {k: a[k] for k in a if k in b}
         report.update(
             kappa=ann.cohen_kappa(both, {k: b[k] for k in both}),
-            coder_confusion={f"a{x}_b{y}": n for x, row in ann.coder_confusion(both, {k: b[k] for k in both}).items()
-                             for y, n in row.items()},
+            coder_confusion={
+                f"a{x}_b{y}": n
+                for x, row in ann.coder_confusion(both, {k: b[k] for k in both}).items()
+                for y, n in row.items()
+            },
             disagreements=len(ann.disagreements(a, b)),
             adjudicated=len(adj or {}),
         )
@@ -187,7 +209,9 @@ def annotation_template(corpus: pd.DataFrame, annotation_dir: str | Path, out: s
     return len(todo)
 
 
-def labels_or_explain(annotation_dir: str | Path, corpus: pd.DataFrame) -> tuple[dict[str, int], dict]:
+def labels_or_explain(
+    annotation_dir: str | Path, corpus: pd.DataFrame
+) -> tuple[dict[str, int], dict]:
     """Final labels, or an error naming what is missing; opens the adjudication sheet if needed.
 
     Where the coders disagree and ``adjudication.csv`` does not exist yet, it is written with the

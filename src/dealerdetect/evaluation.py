@@ -80,7 +80,9 @@ def predict_any(model: str, fitted, df: pd.DataFrame, variant: str) -> np.ndarra
         return scores(fitted, df["text"].tolist())
     from .models.lstm import VARIANT_BLOCKS, inputs_for
 
-    return fitted.predict(inputs_for(df, VARIANT_BLOCKS[variant]), verbose=0, batch_size=512).ravel()
+    return fitted.predict(
+        inputs_for(df, VARIANT_BLOCKS[variant]), verbose=0, batch_size=512
+    ).ravel()
 
 
 def run_fold(

@@ -20,17 +20,33 @@ from .privacy import redact
 VARIANT_TEXT = {"with_hashtags": "all", "hashtags_only": "tags", "no_hashtags": "words"}
 
 
-def train_final(variant_path, vocabulary_path, model: str, variant: str, models_cfg: dict,
-                preprocessing: dict, threshold: float, seed: int, validation_split: float,
-                threads: int, out_dir) -> Path:
+def train_final(
+    variant_path,
+    vocabulary_path,
+    model: str,
+    variant: str,
+    models_cfg: dict,
+    preprocessing: dict,
+    threshold: float,
+    seed: int,
+    validation_split: float,
+    threads: int,
+    out_dir,
+) -> Path:
     """Fit ``model`` on the whole variant and save it with its metadata to ``out_dir``."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     df = pd.read_parquet(variant_path)
     vocab = json.loads(Path(vocabulary_path).read_text(encoding="utf-8"))
-    meta = {"model": model, "variant": variant, "threshold": threshold, "seed": seed,
-            "preprocessing": preprocessing, "trained_on": int(len(df)),
-            "dealer_posts": int(df["label"].sum())}
+    meta = {
+        "model": model,
+        "variant": variant,
+        "threshold": threshold,
+        "seed": seed,
+        "preprocessing": preprocessing,
+        "trained_on": int(len(df)),
+        "dealer_posts": int(df["label"].sum()),
+    }
     if model in CLASSIC_MODELS:
         import joblib
 
@@ -42,11 +58,20 @@ def train_final(variant_path, vocabulary_path, model: str, variant: str, models_
     else:
         from .models.train import fit_lstm
 
-        fitted, history = fit_lstm(df, variant, models_cfg, seed=seed, vocab_size=int(vocab["size"]),
-                                   validation_split=validation_split, threads=threads)
+        fitted, history = fit_lstm(
+            df,
+            variant,
+            models_cfg,
+            seed=seed,
+            vocab_size=int(vocab["size"]),
+            validation_split=validation_split,
+            threads=threads,
+        )
         fitted.save(out / "model.keras")
         meta["history"] = history
-        (out / "vocabulary.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+        (out / "vocabulary.json").write_text(
+            json.dumps(vocab, ensure_ascii=False), encoding="utf-8"
+        )
     (out / "meta.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
     return out
 
@@ -58,7 +83,9 @@ class Scorer:
         self.dir = Path(model_dir)
         meta_path = self.dir / "meta.json"
         if not meta_path.exists():
-            raise FileNotFoundError(f"{self.dir}: not a saved model (no meta.json); run the study first")
+            raise FileNotFoundError(
+                f"{self.dir}: not a saved model (no meta.json); run the study first"
+            )
         self.meta = json.loads(meta_path.read_text(encoding="utf-8"))
         self.variant, self.kind = self.meta["variant"], self.meta["model"]
         pp = self.meta["preprocessing"]
@@ -71,7 +98,9 @@ class Scorer:
             import keras
 
             self.model = keras.models.load_model(self.dir / "model.keras")
-            self.vocab = json.loads((self.dir / "vocabulary.json").read_text(encoding="utf-8"))["index"]
+            self.vocab = json.loads((self.dir / "vocabulary.json").read_text(encoding="utf-8"))[
+                "index"
+            ]
 
     def features(self, captions: list[str]) -> pd.DataFrame:
         """The variant's text of each caption, cleaned as in training (redaction first)."""
@@ -90,14 +119,24 @@ class Scorer:
         feats = self.features(captions)
         text = feats[VARIANT_TEXT[self.variant]]
         scorable = text.str.len() > 0
-        out = pd.DataFrame({"probability": np.nan, "label": pd.NA, "status": "scored"}, index=feats.index)
-        out.loc[~scorable, "status"] = f"not scored: no {'hashtags' if self.variant == 'hashtags_only' else 'words'} left after cleaning"
+        out = pd.DataFrame(
+            {"probability": np.nan, "label": pd.NA, "status": "scored"}, index=feats.index
+        )
+        out.loc[~scorable, "status"] = (
+            f"not scored: no {'hashtags' if self.variant == 'hashtags_only' else 'words'} left after cleaning"
+        )
         if scorable.any():
             df = pd.DataFrame({"text": text[scorable]})
             if self.kind not in CLASSIC_MODELS:
                 pp = self.meta["preprocessing"]
-                df["text_idx"] = [to_index(w.split(), self.vocab, pp["text_length"]) for w in feats.loc[scorable, "words"]]
-                df["tag_idx"] = [to_index(t.split(), self.vocab, pp["hashtag_length"]) for t in feats.loc[scorable, "tags"]]
+                df["text_idx"] = [
+                    to_index(w.split(), self.vocab, pp["text_length"])
+                    for w in feats.loc[scorable, "words"]
+                ]
+                df["tag_idx"] = [
+                    to_index(t.split(), self.vocab, pp["hashtag_length"])
+                    for t in feats.loc[scorable, "tags"]
+                ]
             p = predict_any(self.kind, self.model, df, self.variant)
             out.loc[scorable, "probability"] = p
             out.loc[scorable, "label"] = (p > self.meta["threshold"]).astype(int)

@@ -15,6 +15,7 @@ Every post dropped is recorded with its step and reason (``Flow``); nothing disa
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -60,10 +61,11 @@ def clean(text: str, stopwords: frozenset[str]) -> list[str]:
     drops '@', emoji and punctuation; apostrophes inside words are matched against the stopword
     list ("don't") and then removed ("dont" never reaches the dictionary).
     """
-    text = URL_RE.sub(" ", text or "")
+    # Case-fold and normalise before tokenising, so a second pass finds the same tokens.
+    text = unicodedata.normalize("NFKC", URL_RE.sub(" ", text or "")).lower()
     out = []
     for m in TOKEN_RE.finditer(text.replace("#", " #")):
-        tok = m.group(0).lower()
+        tok = m.group(0)
         if tok.replace("’", "'") in stopwords:
             continue
         tok = tok.replace("'", "").replace("’", "")
@@ -245,6 +247,22 @@ def preprocess(
     return variants, vocab, flow
 
 
+def check_variants(variants: dict[str, pd.DataFrame], flow: Flow) -> None:
+    """A variant the models cannot learn from is an error that shows where the posts went."""
+    for name, df in variants.items():
+        problem = None
+        if df.empty:
+            problem = "is empty after steps 1-5"
+        elif df["label"].nunique() < 2:
+            kind = "dealer" if int(df["label"].iloc[0]) == 1 else "non-dealer"
+            problem = f"holds only {kind} posts ({len(df)}); a classifier needs both labels"
+        if problem:
+            raise ValueError(
+                f"preprocessing: variant {name} {problem}. Posts left after each step:\n"
+                + flow.frame().to_string(index=False)
+            )
+
+
 def run_and_write(corpus: pd.DataFrame, settings: dict, outputs) -> None:
     """Steps 1-5 on the labelled corpus; write the variants, dictionary, flow and dropped list."""
     import json
@@ -256,13 +274,9 @@ def run_and_write(corpus: pd.DataFrame, settings: dict, outputs) -> None:
         min_tokens=settings.get("min_tokens", 2),
         stopwords=settings.get("stopwords", "english"),
     )
+    check_variants(variants, flow)
     for path in outputs.variants:
-        name = Path(path).stem
-        if variants[name].empty:
-            raise ValueError(
-                f"preprocessing: variant {name} is empty after steps 1-5; see {outputs.flow}"
-            )
-        variants[name].to_parquet(path, index=False)
+        variants[Path(path).stem].to_parquet(path, index=False)
     with open(outputs.vocabulary, "w", encoding="utf-8") as fh:
         json.dump(
             {"pad": PAD, "unknown": UNK, "size": len(vocab) + 2, "index": vocab},

@@ -4,6 +4,7 @@
 rule collect_posts:
     output:
         posts=f"{RAW}/posts.jsonl",
+        skipped=f"{RAW}/skipped.csv",
         hashtags=report(
             f"{RAW}/hashtags.csv",
             caption="../report/hashtags.rst",

@@ -38,6 +38,14 @@ def write_hashtags(disc: Discovery, path: Path) -> None:
         w.writerows(rows)
 
 
+def write_skipped(rows: list[dict], path: Path) -> None:
+    """Every record the source read but did not collect, with the reason (nothing vanishes)."""
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, ["file", "row", "post_id", "reason"], extrasaction="ignore")
+        w.writeheader()
+        w.writerows(rows)
+
+
 def collect(collection_cfg: dict, seed: int, salt: str, out_dir: str | Path) -> dict:
     """Collect with the configured source and loops; returns counts for the log."""
     out = Path(out_dir)
@@ -45,9 +53,22 @@ def collect(collection_cfg: dict, seed: int, salt: str, out_dir: str | Path) -> 
     window = Window.from_config(collection_cfg["window"])
     disc = Discovery()
     hits: list[Post] = []
+    skipped: list[dict] = []
     try:
-        if getattr(source, "skip_discovery", False):
-            hits = [pseudonymize(p, salt) for p in source.all_posts() if p.time in window]
+        if getattr(source, "apply_discovery", True) is False:
+            # The user's own file, taken whole: only the window filters, and it is counted.
+            for p in source.all_posts():
+                if p.time in window:
+                    hits.append(pseudonymize(p, salt))
+                else:
+                    skipped.append(
+                        {
+                            "file": "",
+                            "row": "",
+                            "post_id": p.id,
+                            "reason": "outside the collection window",
+                        }
+                    )
         else:
             for post in discover(
                 source,
@@ -58,10 +79,23 @@ def collect(collection_cfg: dict, seed: int, salt: str, out_dir: str | Path) -> 
                 disc,
             ):
                 hits.append(pseudonymize(post, salt))
+            if hasattr(source, "all_posts"):
+                # A file filtered by the loops: say which of its posts the loops never reached.
+                reached = {p.id for p in hits}
+                for p in source.all_posts():
+                    if p.id not in reached:
+                        why = (
+                            "outside the collection window"
+                            if p.time not in window
+                            else "not reached by the hashtag loops"
+                        )
+                        skipped.append({"file": "", "row": "", "post_id": p.id, "reason": why})
     finally:
         # What was collected before a refusal is kept: write it, then let the error surface.
         n = write_jsonl(hits, out / "posts.jsonl")
         write_hashtags(disc, out / "hashtags.csv")
+        skipped = [{"post_id": "", **s} for s in getattr(source, "skipped", [])] + skipped
+        write_skipped(skipped, out / "skipped.csv")
         source.close()
     sheets = getattr(source, "annotations", None)
     if sheets is not None:
@@ -70,7 +104,7 @@ def collect(collection_cfg: dict, seed: int, salt: str, out_dir: str | Path) -> 
     log.info(
         "collected %d hits, %d unique posts, %d hashtags searched", n, unique, len(disc.hashtags)
     )
-    return {"hits": n, "posts": unique, "hashtags": len(disc.hashtags)}
+    return {"hits": n, "posts": unique, "hashtags": len(disc.hashtags), "skipped": len(skipped)}
 
 
 def write_simulated_sheets(source, hits: list[Post], out: Path) -> None:

@@ -15,11 +15,18 @@ from dataclasses import asdict, dataclass
 
 PRESETS: dict[str, dict] = {
     # Figure 2 exactly.
-    "paper": dict(embedding_dim=400, lstm_units=800, dense_units=200, learning_rate=1e-4),
-    # The same graph, narrow enough for a 2-core laptop; a larger step suits the narrow layers.
-    "cpu": dict(embedding_dim=32, lstm_units=32, dense_units=16, learning_rate=1e-3),
+    # Figure 2 exactly; the batch size is not given in the paper (Keras' default, 32).
+    "paper": dict(
+        embedding_dim=400, lstm_units=800, dense_units=200, learning_rate=1e-4, batch_size=32
+    ),
+    # The same graph, narrow enough for a 2-core laptop. Larger batches cut the per-step overhead
+    # of the recurrent loop (4.5 s vs 17.7 s per epoch, measured), a larger step keeps the number
+    # of updates sufficient (see docs/performance.md).
+    "cpu": dict(
+        embedding_dim=32, lstm_units=32, dense_units=16, learning_rate=3e-3, batch_size=256
+    ),
 }
-SIZE_KEYS = ("embedding_dim", "lstm_units", "dense_units", "learning_rate")
+SIZE_KEYS = ("embedding_dim", "lstm_units", "dense_units", "learning_rate", "batch_size")
 
 
 @dataclass
@@ -30,8 +37,8 @@ class LSTMSettings:
     learning_rate: float
     dropout: float = 0.2
     recurrent_dropout: float = 0.2
-    epochs: int = 30
     batch_size: int = 32
+    epochs: int = 30
     patience: int = 4
 
     @classmethod
@@ -44,7 +51,7 @@ class LSTMSettings:
         for key in SIZE_KEYS:
             if cfg.get(key) is not None:
                 values[key] = cfg[key]
-        for key in ("dropout", "recurrent_dropout", "epochs", "batch_size", "patience"):
+        for key in ("dropout", "recurrent_dropout", "epochs", "patience"):
             if cfg.get(key) is not None:
                 values[key] = cfg[key]
         return cls(**values)

@@ -52,18 +52,56 @@ def characterize(corpus: pd.DataFrame) -> pd.DataFrame:
         ("corpus", "dealer posts", n, paper["dealer_posts"]),
         ("corpus", "unique dealer users", dealers["user"].nunique(), paper["dealer_users"]),
         ("form", "with hashtags", int(caption_tags.map(bool).sum()), paper["with_hashtags"]),
-        ("form", "descriptive text only", int((~caption_tags.map(bool)).sum()), paper["descriptive_only"]),
+        (
+            "form",
+            "descriptive text only",
+            int((~caption_tags.map(bool)).sum()),
+            paper["descriptive_only"],
+        ),
         ("hashtag group", "drug names", int(groups.map(lambda g: "drug_name" in g).sum()), None),
-        ("hashtag group", "codewords and misspellings", int(groups.map(lambda g: "codeword" in g).sum()), None),
-        ("hashtag group", "sale and shipping words", int(groups.map(lambda g: "sale_shipping" in g).sum()), None),
-        ("language", "sale-promoting language", int(dealers["caption"].map(has_sale_language).sum()), None),
+        (
+            "hashtag group",
+            "codewords and misspellings",
+            int(groups.map(lambda g: "codeword" in g).sum()),
+            None,
+        ),
+        (
+            "hashtag group",
+            "sale and shipping words",
+            int(groups.map(lambda g: "sale_shipping" in g).sum()),
+            None,
+        ),
+        (
+            "language",
+            "sale-promoting language",
+            int(dealers["caption"].map(has_sale_language).sum()),
+            None,
+        ),
     ]
     for app in APP_ORDER:
-        rows.append(("messaging app", app, int(contacts.map(lambda c, a=app: a in c).sum()), paper["apps"].get(app)))
-    for kind, label in (("phone", "phone number"), ("email", "e-mail address"), ("bio", "refers to profile/bio or DM")):
+        rows.append(
+            (
+                "messaging app",
+                app,
+                int(contacts.map(lambda c, a=app: a in c).sum()),
+                paper["apps"].get(app),
+            )
+        )
+    for kind, label in (
+        ("phone", "phone number"),
+        ("email", "e-mail address"),
+        ("bio", "refers to profile/bio or DM"),
+    ):
         rows.append(("contact", label, int(contacts.map(lambda c, k=kind: k in c).sum()), None))
     rows.append(("contact", "any contact detail", int(contacts.map(bool).sum()), None))
-    rows.append(("comments", "offer to buy in comments", int(dealers["offer_to_buy"].sum()), paper["offer_to_buy"]))
+    rows.append(
+        (
+            "comments",
+            "offer to buy in comments",
+            int(dealers["offer_to_buy"].sum()),
+            paper["offer_to_buy"],
+        )
+    )
     out = pd.DataFrame(rows, columns=["section", "measure", "posts", "paper_posts"])
     out["percent"] = (100.0 * out["posts"] / n).round(2) if n else 0.0
     out["paper_percent"] = (100.0 * out["paper_posts"] / pn).round(2)
@@ -72,11 +110,21 @@ def characterize(corpus: pd.DataFrame) -> pd.DataFrame:
 
 
 def characterization_markdown(table: pd.DataFrame) -> str:
-    lines = ["**Characterization of dealer posts** (paper: Results, Text Analysis of Drug Dealer Posts). "
-             "Posts carrying each feature; percent of dealer posts. Counts only: no handle, number or "
-             "address is ever printed.", "",
-             "| Section | Measure | This run, n (%) | Paper, n (%) |", "|---|---|---:|---:|"]
+    lines = [
+        "**Characterization of dealer posts** (paper: Results, Text Analysis of Drug Dealer Posts). "
+        "Posts carrying each feature; percent of dealer posts. Counts only: no handle, number or "
+        "address is ever printed.",
+        "",
+        "| Section | Measure | This run, n (%) | Paper, n (%) |",
+        "|---|---|---:|---:|",
+    ]
     for _, r in table.iterrows():
-        paper = "–" if pd.isna(r["paper_posts"]) else f"{int(r['paper_posts'])} ({r['paper_percent']:.2f})"
-        lines.append(f"| {r['section']} | {r['measure']} | {r['posts']} ({r['percent']:.2f}) | {paper} |")
+        paper = (
+            "–"
+            if pd.isna(r["paper_posts"])
+            else f"{int(r['paper_posts'])} ({r['paper_percent']:.2f})"
+        )
+        lines.append(
+            f"| {r['section']} | {r['measure']} | {r['posts']} ({r['percent']:.2f}) | {paper} |"
+        )
     return "\n".join(lines) + "\n"

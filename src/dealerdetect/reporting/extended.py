@@ -19,9 +19,17 @@ PAPER_MODELS = ("decision_tree", "random_forest", "svm", "lstm")
 def _row(oof: pd.DataFrame, folds: pd.DataFrame, seed: int, n_boot: int) -> dict:
     pooled = stats.pooled_metrics(oof)
     mean = stats.mean_sd_metrics(oof)
-    f1_lo, f1_hi = stats.bootstrap_ci(oof["label"], None, oof["pred"], "f1", n_boot=n_boot, seed=seed)
-    auc_lo, auc_hi = stats.bootstrap_ci(oof["label"], oof["score"], None, "auc", n_boot=n_boot, seed=seed)
-    whole = folds["auc_whole_dataset"].dropna() if "auc_whole_dataset" in folds else pd.Series(dtype=float)
+    f1_lo, f1_hi = stats.bootstrap_ci(
+        oof["label"], None, oof["pred"], "f1", n_boot=n_boot, seed=seed
+    )
+    auc_lo, auc_hi = stats.bootstrap_ci(
+        oof["label"], oof["score"], None, "auc", n_boot=n_boot, seed=seed
+    )
+    whole = (
+        folds["auc_whole_dataset"].dropna()
+        if "auc_whole_dataset" in folds
+        else pd.Series(dtype=float)
+    )
     row = {f"{k}_pooled": pooled[k] for k in ("precision", "recall", "f1")}
     for k in ("precision", "recall", "f1"):
         row[f"{k}_mean"], row[f"{k}_sd"] = mean[k], mean[f"{k}_sd"]
@@ -30,24 +38,37 @@ def _row(oof: pd.DataFrame, folds: pd.DataFrame, seed: int, n_boot: int) -> dict
         pr_auc_oof=stats.oof_pr_auc(oof["label"], oof["score"]),
         auc_fold_mean=float(folds["auc"].mean()),
         auc_paper_style=float(whole.iloc[0]) if len(whole) else np.nan,
-        f1_ci_low=f1_lo, f1_ci_high=f1_hi, auc_ci_low=auc_lo, auc_ci_high=auc_hi,
+        f1_ci_low=f1_lo,
+        f1_ci_high=f1_hi,
+        auc_ci_low=auc_lo,
+        auc_ci_high=auc_hi,
     )
     return row
 
 
-def extended_table(oof: pd.DataFrame, fold_metrics: pd.DataFrame, protocol: str, seed: int,
-                   n_boot: int = 1000) -> pd.DataFrame:
+def extended_table(
+    oof: pd.DataFrame, fold_metrics: pd.DataFrame, protocol: str, seed: int, n_boot: int = 1000
+) -> pd.DataFrame:
     """One row per variant x model of one protocol; fractions in [0, 1], p-values raw."""
     rows = []
     for (variant, model), o in oof.groupby(["variant", "model"], sort=False):
         f = fold_metrics[(fold_metrics["variant"] == variant) & (fold_metrics["model"] == model)]
-        rows.append({"protocol": protocol, "variant": variant, "model": model,
-                     "in_paper": model in PAPER_MODELS, **_row(o, f, seed, n_boot)})
+        rows.append(
+            {
+                "protocol": protocol,
+                "variant": variant,
+                "model": model,
+                "in_paper": model in PAPER_MODELS,
+                **_row(o, f, seed, n_boot),
+            }
+        )
     table = pd.DataFrame(rows)
     return add_paired_tests(table, oof, fold_metrics)
 
 
-def add_paired_tests(table: pd.DataFrame, oof: pd.DataFrame, fold_metrics: pd.DataFrame) -> pd.DataFrame:
+def add_paired_tests(
+    table: pd.DataFrame, oof: pd.DataFrame, fold_metrics: pd.DataFrame
+) -> pd.DataFrame:
     """Compare each model with the best (highest mean F1) of its variant on the same posts."""
     out = []
     for variant, block in table.groupby("variant", sort=False):
@@ -62,7 +83,12 @@ def add_paired_tests(table: pd.DataFrame, oof: pd.DataFrame, fold_metrics: pd.Da
         for i, r in block.iterrows():
             block.loc[i, "best_model"] = best
             if r["model"] == best:
-                block.loc[i, ["nb_t", "nb_p", "mcnemar_stat", "mcnemar_p"]] = [np.nan, np.nan, np.nan, np.nan]
+                block.loc[i, ["nb_t", "nb_p", "mcnemar_stat", "mcnemar_p"]] = [
+                    np.nan,
+                    np.nan,
+                    np.nan,
+                    np.nan,
+                ]
                 continue
             a = fm.loc[r["model"], "f1"].sort_index().to_numpy()
             b = fm.loc[best, "f1"].sort_index().to_numpy()
@@ -75,9 +101,23 @@ def add_paired_tests(table: pd.DataFrame, oof: pd.DataFrame, fold_metrics: pd.Da
 
 
 METRIC_COLUMNS = (
-    "precision_pooled", "recall_pooled", "f1_pooled", "precision_mean", "precision_sd", "recall_mean",
-    "recall_sd", "f1_mean", "f1_sd", "roc_auc_oof", "pr_auc_oof", "auc_fold_mean", "auc_paper_style",
-    "f1_ci_low", "f1_ci_high", "auc_ci_low", "auc_ci_high",
+    "precision_pooled",
+    "recall_pooled",
+    "f1_pooled",
+    "precision_mean",
+    "precision_sd",
+    "recall_mean",
+    "recall_sd",
+    "f1_mean",
+    "f1_sd",
+    "roc_auc_oof",
+    "pr_auc_oof",
+    "auc_fold_mean",
+    "auc_paper_style",
+    "f1_ci_low",
+    "f1_ci_high",
+    "auc_ci_low",
+    "auc_ci_high",
 )
 
 
@@ -85,10 +125,14 @@ def write_extended(protocols, oof_paths, fold_paths, seed: int, outputs) -> pd.D
     """Build the extended table over every protocol run; metrics in percent, p-values raw."""
     parts = []
     for protocol, oof_path, fold_path in zip(protocols, oof_paths, fold_paths, strict=True):
-        parts.append(extended_table(pd.read_parquet(oof_path), pd.read_csv(fold_path), protocol, seed))
+        parts.append(
+            extended_table(pd.read_parquet(oof_path), pd.read_csv(fold_path), protocol, seed)
+        )
     table = pd.concat(parts, ignore_index=True)
     table[list(METRIC_COLUMNS)] = table[list(METRIC_COLUMNS)] * 100
-    table = table.round({c: 2 for c in METRIC_COLUMNS} | {"nb_p": 4, "mcnemar_p": 4, "nb_t": 3, "mcnemar_stat": 3})
+    table = table.round(
+        {c: 2 for c in METRIC_COLUMNS} | {"nb_p": 4, "mcnemar_p": 4, "nb_t": 3, "mcnemar_stat": 3}
+    )
     table.to_csv(outputs.csv, index=False)
     with open(outputs.md, "w", encoding="utf-8") as fh:
         fh.write(extended_markdown(table))
@@ -112,7 +156,11 @@ def extended_markdown(table: pd.DataFrame) -> str:
         "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for _, r in table.iterrows():
-        name = r["model"] + ("" if r["in_paper"] else " †") + (" (best)" if r["model"] == r["best_model"] else "")
+        name = (
+            r["model"]
+            + ("" if r["in_paper"] else " †")
+            + (" (best)" if r["model"] == r["best_model"] else "")
+        )
         lines.append(
             f"| {r['protocol']} | {r['variant']} | {name} | {r['f1_pooled']:.2f} | "
             f"{r['f1_mean']:.2f} ± {r['f1_sd']:.2f} | {r['f1_ci_low']:.1f}–{r['f1_ci_high']:.1f} | "
