@@ -117,6 +117,8 @@ def test_contact_kinds_negative(text):
         ("Wickr me @plug_daddy", "wickr", "@plug_daddy"),
         ("wickr ID - xanplug99.", "wickr", "xanplug99"),
         ("📲 wickr 👉 plugdaddy", "wickr", "plugdaddy"),
+        ("telegram » nightsource00", "telegram", "nightsource00"),  # found by the privacy scan
+        ("kik › big_bars", "kik", "big_bars"),
         ("kik me @bigbars!", "kik", "@bigbars"),
         ("t.me/rxsupply", "telegram", "t.me/rxsupply"),
         ("whatsapp +1 (555) 201-3344", "whatsapp", "+1 (555) 201-3344"),

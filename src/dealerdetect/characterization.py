@@ -52,7 +52,7 @@ class Contact:
 # arrows and emoji ("📲 wickr 👉 plugdaddy"). Never "[" or "]", so a redaction placeholder
 # such as "wickr: [HANDLE]" is never read as a handle again.
 _SEP_CHARS = (
-    r"\s:=>|~*•·\-–—"
+    r"\s:=>|~*•·\-–—»«›‹/"
     r"\u2190-\u21ff\u2794-\u27bf\u2b05-\u2b07\u2600-\u26ff\U0001f000-\U0001faff\ufe0f\u200d"
 )
 # Filler words between the app and the handle: "wickr me @x", "wickr ID - x", "kik is x".

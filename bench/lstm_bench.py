@@ -1,0 +1,116 @@
+"""Micro-benchmark of the Figure 2 LSTM: training samples/s and effective GFLOP/s per preset,
+next to this machine's measured float32 matrix-multiply rate. Not part of the test suite.
+
+    python bench/lstm_bench.py [--presets cpu paper] [--samples 2048] [--steps 8] [--jit]
+
+FLOPs are counted analytically for the forward pass (2 per multiply-add: each LSTM timestep is
+4 gates x (input + units) x units, plus the dense layers) and tripled for forward + backward.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+
+def matmul_gflops(n: int = 2048, repeats: int = 5) -> float:
+    import numpy as np
+
+    a = np.random.default_rng(0).random((n, n), dtype=np.float32)
+    b = np.random.default_rng(1).random((n, n), dtype=np.float32)
+    a @ b  # warm-up
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        a @ b
+        times.append(time.perf_counter() - t)
+    return 2 * n**3 / statistics.median(times) / 1e9
+
+
+def tf_matmul_gflops(n: int = 2048, repeats: int = 5) -> float:
+    import tensorflow as tf
+
+    a = tf.random.uniform((n, n))
+    b = tf.random.uniform((n, n))
+    (a @ b).numpy()
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        (a @ b).numpy()
+        times.append(time.perf_counter() - t)
+    return 2 * n**3 / statistics.median(times) / 1e9
+
+
+def train_flops_per_sample(s, text_len: int, tag_len: int) -> float:
+    lstm = sum(
+        length * 4 * (s.embedding_dim + s.lstm_units) * s.lstm_units * 2
+        for length in (text_len, tag_len)
+    )
+    dense = 2 * (
+        2 * s.lstm_units * s.dense_units + 2 * s.dense_units * s.dense_units + s.dense_units
+    )
+    return 3 * (lstm + dense)
+
+
+def bench_preset(preset: str, samples: int, steps: int, jit: bool, vocab: int = 30000) -> dict:
+    import keras
+    import numpy as np
+
+    from dealerdetect.models.lstm import LSTMSettings, build_model
+
+    s = LSTMSettings.from_config({"preset": preset})
+    model = build_model(vocab, 50, 15, ("text", "hashtags"), s)
+    model.compile(
+        optimizer=keras.optimizers.Adam(s.learning_rate),
+        loss="binary_crossentropy",
+        jit_compile=jit,
+    )
+    rng = np.random.default_rng(0)
+    x = [rng.integers(2, vocab, (samples, 50)), rng.integers(2, vocab, (samples, 15))]
+    y = rng.integers(0, 2, samples).astype("float32")
+    model.fit(
+        x, y, batch_size=s.batch_size, epochs=1, verbose=0, steps_per_epoch=2
+    )  # trace/compile
+    rates = []
+    for _ in range(3):
+        t = time.perf_counter()
+        model.fit(x, y, batch_size=s.batch_size, epochs=1, verbose=0, steps_per_epoch=steps)
+        rates.append(steps * s.batch_size / (time.perf_counter() - t))
+    rate = statistics.median(rates)
+    flops = train_flops_per_sample(s, 50, 15)
+    return {
+        "preset": preset,
+        "batch": s.batch_size,
+        "samples_per_s": rate,
+        "gflops": rate * flops / 1e9,
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--presets", nargs="+", default=["cpu", "paper"])
+    ap.add_argument("--samples", type=int, default=2048)
+    ap.add_argument("--steps", type=int, default=8)
+    ap.add_argument("--jit", action="store_true", help="compile the train step with XLA")
+    args = ap.parse_args()
+    np_rate = matmul_gflops()
+    tf_rate = tf_matmul_gflops()
+    limit = max(np_rate, tf_rate)
+    print(
+        f"matmul float32 2048^3: numpy {np_rate:.1f} GFLOP/s, tensorflow {tf_rate:.1f} GFLOP/s (limit {limit:.1f})"
+    )
+    for preset in args.presets:
+        r = bench_preset(preset, args.samples, args.steps, args.jit)
+        print(
+            f"preset {r['preset']:5s} batch {r['batch']:4d}: {r['samples_per_s']:8.1f} samples/s, "
+            f"{r['gflops']:7.2f} GFLOP/s effective = {100 * r['gflops'] / limit:5.1f}% of the matmul rate"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+"""After the tiny study, no raw handle, phone number or e-mail of the input is anywhere in results/."""
+
+import re
+import zipfile
+
+import pandas as pd
+import pytest
+import yaml
+from workflow_helpers import ROOT
+
+from dealerdetect.characterization import find_contacts
+from dealerdetect.collection.base import Window
+from dealerdetect.collection.discovery import discover
+from dealerdetect.collection.simulated import SimulatedSource
+
+pytestmark = pytest.mark.slow
+
+
+def raw_identifiers():
+    """Handles, numbers and e-mails in the tiny study's input, straight from the simulated world."""
+    cfg = yaml.safe_load((ROOT / "config.yaml").read_text())
+    tiny = yaml.safe_load((ROOT / "tests/config/tiny.yaml").read_text())
+    window = Window.from_config(cfg["collection"]["window"])
+    src = SimulatedSource(
+        seed=tiny["seed"], scale=tiny["collection"]["simulated"]["scale"], window=window
+    )
+    handles, phones, emails = set(), set(), set()
+    for p in discover(
+        src, cfg["collection"]["seed_hashtags"], window, cfg["collection"]["drug_keywords"], 2
+    ):
+        handles |= {p.user, *p.mentions, *(c.user for c in p.comments)}
+        for text in [p.caption, *(c.text for c in p.comments)]:
+            for c in find_contacts(text):
+                span = text[c.start : c.end]
+                if c.kind == "phone" or (sum(ch.isdigit() for ch in span) >= 7 and "@" not in span):
+                    phones.add(re.sub(r"\D", "", span))
+                elif c.kind == "email":
+                    emails.add(span.lower())
+                elif c.kind in ("handle", "wickr", "telegram", "kik", "whatsapp", "snapchat"):
+                    handles.add(span.lstrip("@"))
+    # An app named without a handle ("hit me on wickr") has the app word as its span: not a handle.
+    apps = re.compile(r"#?(wickr|wickrme|telegram|kik|kikme|whats ?app|snapchat|snap|sc|tg)", re.I)
+    handles = {
+        h.lower()
+        for h in handles
+        if len(h) >= 5
+        and not apps.fullmatch(h)
+        and not h.startswith(("http", "t.me", "wa.me", "wickr.me"))
+    }
+    return handles, phones, emails
+
+
+def texts_under(results):
+    for path in sorted(results.rglob("*")):
+        if not path.is_file() or path.suffix in (".png",):
+            continue
+        if path.suffix == ".parquet":
+            yield path, pd.read_parquet(path).to_csv()
+        elif path.suffix == ".keras":
+            with zipfile.ZipFile(path) as z:
+                yield (
+                    path,
+                    " ".join(
+                        z.read(n).decode("latin-1") for n in z.namelist() if n.endswith(".json")
+                    ),
+                )
+        else:
+            yield path, path.read_bytes().decode("utf-8", errors="replace")
+
+
+def test_no_raw_handle_number_or_email_anywhere_in_results(tiny_run):
+    handles, phones, emails = raw_identifiers()
+    assert (
+        len(handles) > 50 and len(phones) > 5 and len(emails) > 3
+    )  # the scan has something to find
+    handle_re = re.compile(
+        r"(?<![\w.])(" + "|".join(map(re.escape, sorted(handles))) + r")(?![\w])", re.I
+    )
+    leaks = []
+    scanned = 0
+    for path, text in texts_under(tiny_run / "results"):
+        scanned += 1
+        low = text.lower()
+        leaks += [(path.name, e) for e in emails if e in low]
+        compact = re.sub(r"[\s\-()]", "", text)
+        leaks += [(path.name, p) for p in phones if re.search(rf"(?<!\d){p}(?!\d)", compact)]
+        leaks += [(path.name, m.group(1)) for m in handle_re.finditer(text)]
+    assert scanned > 50
+    assert not leaks, f"raw identifiers in results/: {leaks[:10]}"
