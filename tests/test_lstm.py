@@ -45,6 +45,8 @@ def test_presets_and_overrides():
         1e-4,
     )
     assert (paper.dropout, paper.recurrent_dropout) == (0.2, 0.2)
+    assert paper.mask_padding is False and paper.batch_size == 32  # as the authors: no masking
+    assert LSTMSettings.from_config({"preset": "cpu"}).mask_padding is True
     s = LSTMSettings.from_config({"preset": "cpu", "lstm_units": 5})
     assert s.lstm_units == 5 and s.embedding_dim == PRESETS["cpu"]["embedding_dim"]
     with pytest.raises(ValueError, match="models.lstm.preset"):
