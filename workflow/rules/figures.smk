@@ -21,31 +21,63 @@ rule characterization:
         "../scripts/characterization.py"
 
 
-rule figure_variant:
+rule figure_roc_pr:
     input:
         oof="results/cv/paper/oof.parquet",
         table1=rules.table1.output.csv,
         history="results/cv/paper/lstm_history.csv",
     output:
         png=report(
-            "results/figures/{kind}_{variant}.png",
-            caption="../report/{kind}.rst",
+            "results/figures/roc_pr_{variant}.png",
+            caption="../report/roc_pr.rst",
             category="3. Models",
             subcategory="{variant}",
         ),
-        svg="results/figures/{kind}_{variant}.svg",
+        svg="results/figures/roc_pr_{variant}.svg",
     log:
-        "logs/figures/{kind}_{variant}.log",
+        "logs/figures/roc_pr_{variant}.log",
     benchmark:
-        "benchmarks/figures/{kind}_{variant}.tsv"
-    wildcard_constraints:
-        kind="roc_pr|confusion|learning_curves",
+        "benchmarks/figures/roc_pr_{variant}.tsv"
     conda:
         "../../environment.yml"
     params:
-        kind=lambda wc: wc.kind,
+        kind="roc_pr",
     script:
         "../scripts/figure.py"
+
+
+use rule figure_roc_pr as figure_confusion with:
+    output:
+        png=report(
+            "results/figures/confusion_{variant}.png",
+            caption="../report/confusion.rst",
+            category="3. Models",
+            subcategory="{variant}",
+        ),
+        svg="results/figures/confusion_{variant}.svg",
+    log:
+        "logs/figures/confusion_{variant}.log",
+    benchmark:
+        "benchmarks/figures/confusion_{variant}.tsv"
+    params:
+        kind="confusion",
+
+
+use rule figure_roc_pr as figure_learning_curves with:
+    output:
+        png=report(
+            "results/figures/learning_curves_{variant}.png",
+            caption="../report/learning_curves.rst",
+            category="3. Models",
+            subcategory="{variant}",
+        ),
+        svg="results/figures/learning_curves_{variant}.svg",
+    log:
+        "logs/figures/learning_curves_{variant}.log",
+    benchmark:
+        "benchmarks/figures/learning_curves_{variant}.tsv"
+    params:
+        kind="learning_curves",
 
 
 rule figure_table1_bars:
