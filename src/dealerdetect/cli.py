@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -15,7 +14,7 @@ def read_new_posts(path: Path) -> pd.DataFrame:
 
     A line that cannot be read is an error naming the file, row and field.
     """
-    from .posts import PostFormatError
+    from .posts import PostFormatError, json_objects
 
     if path.suffix.lower() == ".csv":
         df = pd.read_csv(path, dtype=str, keep_default_na=False)
@@ -24,24 +23,13 @@ def read_new_posts(path: Path) -> pd.DataFrame:
                 raise PostFormatError(path, 1, col, "missing column")
         return df[["id", "caption"]]
     rows = []
-    with open(path, "rb") as fh:
-        for row, raw in enumerate(fh, start=1):
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as err:
-                raise PostFormatError(path, row, "<line>", "not UTF-8") from err
-            if not line.strip():
-                continue
-            try:
-                d = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise PostFormatError(path, row, "<line>", f"malformed JSON: {err.msg}") from err
-            if not isinstance(d, dict) or "id" not in d:
-                raise PostFormatError(path, row, "id", "missing")
-            caption = d.get("caption", "")
-            if caption is not None and not isinstance(caption, str):
-                raise PostFormatError(path, row, "caption", "expected a string")
-            rows.append({"id": str(d["id"]), "caption": caption or ""})
+    for row, d in json_objects(path):
+        if "id" not in d:
+            raise PostFormatError(path, row, "id", "missing")
+        caption = d.get("caption", "")
+        if caption is not None and not isinstance(caption, str):
+            raise PostFormatError(path, row, "caption", "expected a string")
+        rows.append({"id": str(d["id"]), "caption": caption or ""})
     return pd.DataFrame(rows, columns=["id", "caption"])
 
 

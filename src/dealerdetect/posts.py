@@ -123,8 +123,8 @@ def extract_hashtags(text: str) -> list[str]:
     return list(seen)
 
 
-def read_jsonl(path: str | Path) -> Iterator[Post]:
-    """Read posts; a bad line raises PostFormatError naming file, row (1-based) and field."""
+def json_objects(path: str | Path) -> Iterator[tuple[int, dict]]:
+    """(row, object) per non-blank line; a bad line raises PostFormatError naming file and row."""
     path = Path(path)
     with open(path, "rb") as fh:
         for row, raw in enumerate(fh, start=1):
@@ -140,7 +140,13 @@ def read_jsonl(path: str | Path) -> Iterator[Post]:
                 raise PostFormatError(path, row, "<line>", f"malformed JSON: {err.msg}") from err
             if not isinstance(d, dict):
                 raise PostFormatError(path, row, "<line>", "expected a JSON object")
-            yield Post.from_dict(d, path=path, row=row)
+            yield row, d
+
+
+def read_jsonl(path: str | Path) -> Iterator[Post]:
+    """Read posts; a bad line raises PostFormatError naming file, row (1-based) and field."""
+    for row, d in json_objects(path):
+        yield Post.from_dict(d, path=path, row=row)
 
 
 def write_jsonl(posts: Iterable[Post | dict], path: str | Path) -> int:
