@@ -69,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="probability above which a post is labelled 1 (default: the study's cv.threshold)",
     )
-    return p
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
