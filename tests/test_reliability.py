@@ -77,20 +77,31 @@ def test_killed_during_cv_then_rerun_gives_the_same_table1(tiny_run, tmp_path):
         "snakemake",
         "--cores",
         "2",
+        # The target goes before --configfile, which takes several values and would swallow it.
+        "results/tables/table1.csv",
         "--configfile",
         str(TINY),
-        "results/tables/table1.csv",
     ]
-    proc = subprocess.Popen(
-        cmd, cwd=wd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
-    )
-    deadline = time.time() + 600
-    while time.time() < deadline and len(list((wd / "results" / "cv").rglob("fold*.json"))) < 4:
-        time.sleep(0.5)
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
+    log = tmp_path / "first_run.log"
+    with log.open("w") as err:
+        proc = subprocess.Popen(
+            cmd, cwd=wd, stdout=err, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        deadline = time.time() + 600
+        while time.time() < deadline and proc.poll() is None:
+            if len(list((wd / "results" / "cv").rglob("fold*.json"))) >= 4:
+                break
+            time.sleep(0.2)
+        still_running = proc.poll() is None
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert still_running, f"the first run ended before it was killed:\n{log.read_text()[-3000:]}"
     assert not (wd / "results/tables/table1.csv").exists(), "killed before the end"
+    done_when_killed = len(list((wd / "results" / "cv").rglob("fold*.json")))
+    # What a researcher does after a killed run: release the lock, rerun the unfinished jobs.
+    snakemake(wd, "--unlock", "--configfile", str(TINY))
     snakemake(wd, "--configfile", str(TINY), "--rerun-incomplete", "results/tables/table1.csv")
+    assert done_when_killed < len(list((wd / "results" / "cv").rglob("fold*.json")))
 
     first = pd.read_csv(tiny_run / "results/tables/table1.csv")
     second = pd.read_csv(wd / "results/tables/table1.csv")
