@@ -97,3 +97,55 @@ def test_single_block_variants_and_a_short_fit():
     assert [i.name for i in model.inputs] == ["hashtags_index"]
     assert [h["epoch"] for h in history] == [1, 2, 3]
     assert all(np.isfinite(h["val_loss"]) for h in history)
+
+
+def test_trimmed_batches_cover_every_row_once_and_group_similar_lengths():
+    from dealerdetect.models.train import length_batches, real_lengths
+
+    rng = np.random.default_rng(3)
+    lengths = rng.integers(0, 50, 5000)
+    batches = length_batches(lengths, 128, np.random.default_rng(0))
+    assert np.array_equal(np.sort(np.concatenate(batches)), np.arange(5000))
+    # Sorting within chunks makes a batch's spread of lengths far below the corpus's.
+    spread = np.median([np.ptp(lengths[b]) for b in batches])
+    assert spread < 0.25 * np.ptp(lengths)
+    x = np.array([[3, 4, 0, 0], [0, 0, 0, 0], [5, 1, 2, 7]])
+    assert real_lengths([x]).tolist() == [2, 0, 4]
+
+
+def test_trimming_padding_under_the_mask_gives_the_same_predictions():
+    """The reason trim_padding is exact: masked padding steps only carry the state forward."""
+    from dealerdetect.models.train import trim
+
+    s = LSTMSettings.from_config(
+        {"preset": "cpu", "embedding_dim": 6, "lstm_units": 5, "dense_units": 4}
+    )
+    assert s.trim_padding and s.mask_padding
+    model = build_model(40, 50, 15, ("text", "hashtags"), s)
+    rng = np.random.default_rng(1)
+    text = np.zeros((32, 50), dtype="int32")
+    tags = np.zeros((32, 15), dtype="int32")
+    for i in range(32):
+        n_text, n_tags = rng.integers(1, 12), rng.integers(0, 6)
+        text[i, :n_text] = rng.integers(2, 40, n_text)
+        tags[i, :n_tags] = rng.integers(2, 40, n_tags)
+    full = model.predict([text, tags], verbose=0)
+    cut = trim([text, tags])
+    assert cut[0].shape[1] <= 11 and cut[1].shape[1] <= 5
+    np.testing.assert_allclose(model.predict(cut, verbose=0), full, rtol=1e-5, atol=1e-6)
+    # Without the mask the padding is input, and cutting it changes the output.
+    plain = LSTMSettings(6, 5, 4, 1e-3)
+    unmasked_full = build_model(40, 50, 15, ("text", "hashtags"), plain)
+    unmasked_cut = build_model(40, 12, 15, ("text", "hashtags"), plain)
+    for m in (unmasked_full, unmasked_cut):
+        m.set_weights(model.get_weights())
+    assert not np.allclose(
+        unmasked_full.predict([text, tags], verbose=0),
+        unmasked_cut.predict([text[:, :12], tags], verbose=0),
+        atol=1e-6,
+    )
+
+
+def test_trim_padding_needs_the_mask():
+    with pytest.raises(ValueError, match="trim_padding needs mask_padding"):
+        LSTMSettings.from_config({"preset": "cpu", "mask_padding": False})

@@ -56,6 +56,8 @@ rule evaluate_lstm:
     conda:
         "../../environment.yml"
     threads: config["models"]["lstm"]["threads"]
+    # The LSTM folds are the longest jobs: start them first so short jobs fill the tail.
+    priority: 10
     resources:
         # On a cluster the exact Figure 2 model asks for a GPU; the cpu preset does not.
         gpu=1 if config["models"]["lstm"]["preset"] == "paper" else 0,

@@ -30,6 +30,7 @@ PRESETS: dict[str, dict] = {
         learning_rate=3e-3,
         batch_size=512,
         mask_padding=True,
+        trim_padding=True,
     ),
 }
 SIZE_KEYS = (
@@ -39,6 +40,7 @@ SIZE_KEYS = (
     "learning_rate",
     "batch_size",
     "mask_padding",
+    "trim_padding",
 )
 
 
@@ -55,6 +57,8 @@ class LSTMSettings:
     patience: int = 4
     jit_compile: bool = False
     mask_padding: bool = False
+    # Feed batches of similar length cut to their longest text (needs the mask); see train.py.
+    trim_padding: bool = False
 
     @classmethod
     def from_config(cls, cfg: dict) -> LSTMSettings:
@@ -69,7 +73,12 @@ class LSTMSettings:
         for key in ("dropout", "recurrent_dropout", "epochs", "patience", "jit_compile"):
             if cfg.get(key) is not None:
                 values[key] = cfg[key]
-        return cls(**values)
+        settings = cls(**values)
+        if settings.trim_padding and not settings.mask_padding:
+            raise ValueError(
+                "models.lstm.trim_padding needs mask_padding: without the mask, padding is input"
+            )
+        return settings
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -133,7 +142,9 @@ def build_model(
     for block, length in (("text", text_length), ("hashtags", hashtag_length)):
         if block not in blocks:
             continue
-        inp = keras.Input(shape=(length,), dtype="int32", name=f"{block}_index")
+        # With trimmed batches the length varies from batch to batch.
+        shape = (None,) if s.trim_padding else (length,)
+        inp = keras.Input(shape=shape, dtype="int32", name=f"{block}_index")
         x = layers.Embedding(
             vocab_size, s.embedding_dim, mask_zero=s.mask_padding, name=f"{block}_embedding"
         )(inp)
