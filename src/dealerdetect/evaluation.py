@@ -242,7 +242,7 @@ def aggregate(info_paths, outputs) -> None:
         oofs.append(pd.read_parquet(str(path).removesuffix(".json") + ".parquet"))
     pd.DataFrame(infos).to_csv(outputs.folds, index=False)
     pd.concat(oofs, ignore_index=True).to_parquet(outputs.oof, index=False)
-    pd.DataFrame(history, columns=["variant", "fold", "epoch", "loss", "val_loss", "seconds"]).to_csv(
-        outputs.history, index=False
-    )
+    pd.DataFrame(
+        history, columns=["variant", "fold", "epoch", "loss", "val_loss", "seconds"]
+    ).to_csv(outputs.history, index=False)
     summarize_folds(infos).to_csv(outputs.scores, index=False)
