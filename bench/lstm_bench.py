@@ -1,7 +1,11 @@
 """Micro-benchmark of the Figure 2 LSTM: training samples/s and effective GFLOP/s per preset,
 next to this machine's measured float32 matrix-multiply rate. Not part of the test suite.
 
-    python bench/lstm_bench.py [--presets cpu paper] [--samples 2048] [--steps 8] [--jit]
+    python bench/lstm_bench.py [--presets cpu paper] [--batches 32 256] [--steps 8] [--jit]
+
+Besides the square 2048^3 matmul (the machine's limit), it times one matmul of the shape an LSTM
+step multiplies, (batch, input + units) x (input + units, 4 units), which bounds what a step
+of that batch size can reach.
 
 FLOPs are counted analytically for the forward pass (2 per multiply-add: each LSTM timestep is
 4 gates x (input + units) x units, plus the dense layers) and tripled for forward + backward.
@@ -46,6 +50,21 @@ def tf_matmul_gflops(n: int = 2048, repeats: int = 5) -> float:
     return 2 * n**3 / statistics.median(times) / 1e9
 
 
+def tf_shape_gflops(m: int, k: int, n: int, repeats: int = 20) -> float:
+    """TensorFlow's float32 matmul rate at one (m x k) @ (k x n) shape, median of ``repeats``."""
+    import tensorflow as tf
+
+    a = tf.random.uniform((m, k))
+    b = tf.random.uniform((k, n))
+    (a @ b).numpy()
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        (a @ b).numpy()
+        times.append(time.perf_counter() - t)
+    return 2 * m * k * n / statistics.median(times) / 1e9
+
+
 def train_flops_per_sample(s, text_len: int, tag_len: int) -> float:
     lstm = sum(
         length * 4 * (s.embedding_dim + s.lstm_units) * s.lstm_units * 2
@@ -57,13 +76,16 @@ def train_flops_per_sample(s, text_len: int, tag_len: int) -> float:
     return 3 * (lstm + dense)
 
 
-def bench_preset(preset: str, samples: int, steps: int, jit: bool, vocab: int = 30000) -> dict:
+def bench_preset(
+    preset: str, samples: int, steps: int, jit: bool, batch: int | None = None, vocab: int = 30000
+) -> dict:
     import keras
     import numpy as np
 
     from dealerdetect.models.lstm import LSTMSettings, build_model
 
-    s = LSTMSettings.from_config({"preset": preset})
+    s = LSTMSettings.from_config({"preset": preset, "batch_size": batch})
+    samples = max(samples, steps * s.batch_size)
     model = build_model(vocab, 50, 15, ("text", "hashtags"), s)
     model.compile(
         optimizer=keras.optimizers.Adam(s.learning_rate),
@@ -88,12 +110,18 @@ def bench_preset(preset: str, samples: int, steps: int, jit: bool, vocab: int = 
         "batch": s.batch_size,
         "samples_per_s": rate,
         "gflops": rate * flops / 1e9,
+        "shape_gflops": tf_shape_gflops(
+            s.batch_size, s.embedding_dim + s.lstm_units, 4 * s.lstm_units
+        ),
     }
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--presets", nargs="+", default=["cpu", "paper"])
+    ap.add_argument(
+        "--batches", nargs="+", type=int, default=[0], help="batch sizes; 0 = the preset's"
+    )
     ap.add_argument("--samples", type=int, default=2048)
     ap.add_argument("--steps", type=int, default=8)
     ap.add_argument("--jit", action="store_true", help="compile the train step with XLA")
@@ -105,11 +133,15 @@ def main() -> None:
         f"matmul float32 2048^3: numpy {np_rate:.1f} GFLOP/s, tensorflow {tf_rate:.1f} GFLOP/s (limit {limit:.1f})"
     )
     for preset in args.presets:
-        r = bench_preset(preset, args.samples, args.steps, args.jit)
-        print(
-            f"preset {r['preset']:5s} batch {r['batch']:4d}: {r['samples_per_s']:8.1f} samples/s, "
-            f"{r['gflops']:7.2f} GFLOP/s effective = {100 * r['gflops'] / limit:5.1f}% of the matmul rate"
-        )
+        for batch in args.batches:
+            r = bench_preset(preset, args.samples, args.steps, args.jit, batch or None)
+            print(
+                f"preset {r['preset']:5s} batch {r['batch']:4d}: {r['samples_per_s']:8.1f} "
+                f"samples/s, {r['gflops']:7.2f} GFLOP/s effective = "
+                f"{100 * r['gflops'] / limit:5.1f}% of the matmul rate; one step's matmul shape "
+                f"runs at {r['shape_gflops']:.1f} GFLOP/s "
+                f"({100 * r['gflops'] / r['shape_gflops']:.0f}% of that)"
+            )
 
 
 if __name__ == "__main__":

@@ -192,3 +192,37 @@ def test_rank_auc_equals_sklearn_with_ties():
     y = rng.integers(0, 2, 500)
     s = np.round(rng.random(500), 1)  # many ties
     assert _rank_auc(y, s) == pytest.approx(roc_auc_score(y, s))
+
+
+def test_paired_f1_gap_by_hand_and_ci_covers_it():
+    y = np.array([1, 1, 1, 1, 0, 0, 0, 0] * 10)
+    a = np.array([1, 1, 1, 1, 0, 0, 0, 1] * 10)  # F1 = 8/9 (tp 4, fp 1, fn 0)
+    b = np.array([1, 1, 0, 0, 0, 0, 0, 0] * 10)  # F1 = 2/3 (tp 2, fp 0, fn 2)
+    gap, lo, hi = stats.paired_f1_gap(y, a, b, n_boot=300, seed=1)
+    assert gap == pytest.approx(8 / 9 - 2 / 3)
+    assert lo < gap < hi and lo > 0  # A is better on every resample of this design
+    assert stats.paired_f1_gap(y, a, a, n_boot=50)[0:3] == (0.0, 0.0, 0.0)
+
+
+def test_protocol_gap_pairs_posts_across_protocols():
+    from dealerdetect.reporting.extended import protocol_gap
+
+    ids = [f"p{i}" for i in range(40)]
+    label = [1, 0] * 20
+    paper = pd.DataFrame(
+        {"variant": "v", "model": "m", "id": ids, "label": label, "pred": label}
+    )  # perfect under the paper protocol
+    grouped = paper.sample(frac=1, random_state=0).copy()  # same posts, other order
+    grouped["pred"] = [1 - p if i % 4 == 0 else p for i, p in enumerate(grouped["label"])]
+    gap = protocol_gap(paper, grouped, seed=0, n_boot=200)
+    row = gap.iloc[0]
+    g, y = grouped["pred"].to_numpy(), grouped["label"].to_numpy()
+    tp, fp, fn = (
+        np.sum((g == 1) & (y == 1)),
+        np.sum((g == 1) & (y == 0)),
+        np.sum((g == 0) & (y == 1)),
+    )
+    assert row["posts"] == 40 and row["f1_paper"] == 100.0
+    assert row["f1_grouped"] == pytest.approx(100 * 2 * tp / (2 * tp + fp + fn), abs=0.01)
+    assert row["gap"] == pytest.approx(row["f1_paper"] - row["f1_grouped"], abs=0.02)
+    assert row["gap_ci_low"] > 0 and row["mcnemar_p"] < 0.05

@@ -71,3 +71,10 @@ def test_fold_outputs_and_saved_lstm_models(tiny_run):
     assert len(list((tiny_run / "results/cv/paper").rglob("fold*.keras"))) == 9
     hist = pd.read_csv(tiny_run / "results/cv/paper/lstm_history.csv")
     assert set(hist["epoch"]) <= {1, 2} and len(hist) > 0
+
+
+def test_protocol_gap_table_is_empty_with_one_protocol(tiny_run):
+    from dealerdetect.reporting.extended import GAP_COLUMNS
+
+    gap = pd.read_csv(tiny_run / "results/tables/protocol_gap.csv")
+    assert list(gap.columns) == GAP_COLUMNS and gap.empty

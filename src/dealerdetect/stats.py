@@ -253,6 +253,37 @@ def bootstrap_ci(
     return float(lo), float(hi)
 
 
+def paired_f1_gap(
+    label, pred_a, pred_b, n_boot: int = 1000, seed: int = 0, alpha: float = 0.05
+) -> tuple[float, float, float]:
+    """F1(A) - F1(B) on the same posts, with a paired percentile bootstrap CI over posts.
+
+    Used for the same model under two CV protocols: every post has one out-of-fold prediction
+    under each, so resampling posts keeps the pairs together.
+    """
+    y = _binary(label, "label")
+    a, b = _binary(pred_a, "pred_a"), _binary(pred_b, "pred_b")
+    _same_length(y, a, b)
+    if len(y) == 0:
+        raise ValueError("no posts to resample")
+
+    def f1(yy, pp):
+        return prf(
+            np.sum((yy == 1) & (pp == 1)),
+            np.sum((yy == 0) & (pp == 1)),
+            np.sum((yy == 1) & (pp == 0)),
+        )[2]
+
+    gap = f1(y, a) - f1(y, b)
+    rng = np.random.default_rng(seed)
+    values = []
+    for _ in range(n_boot):
+        idx = rng.integers(0, len(y), size=len(y))
+        values.append(f1(y[idx], a[idx]) - f1(y[idx], b[idx]))
+    lo, hi = np.percentile(values, [100 * alpha / 2, 100 * (1 - alpha / 2)])
+    return float(gap), float(lo), float(hi)
+
+
 def _check_splits(n_splits: int, n_units: int, unit: str) -> None:
     if n_splits < 2:
         raise ValueError(f"n_splits must be at least 2, got {n_splits}")

@@ -54,6 +54,7 @@ rule table1_extended:
             category="3. Models",
         ),
         md="results/tables/table1_extended.md",
+        gap="results/tables/protocol_gap.csv",
     log:
         "logs/table1_extended.log",
     benchmark:

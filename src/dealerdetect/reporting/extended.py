@@ -121,13 +121,83 @@ METRIC_COLUMNS = (
 )
 
 
-def write_extended(protocols, oof_paths, fold_paths, seed: int, outputs) -> pd.DataFrame:
-    """Build the extended table over every protocol run; metrics in percent, p-values raw."""
-    parts = []
-    for protocol, oof_path, fold_path in zip(protocols, oof_paths, fold_paths, strict=True):
-        parts.append(
-            extended_table(pd.read_parquet(oof_path), pd.read_csv(fold_path), protocol, seed)
+GAP_COLUMNS = [
+    "variant",
+    "model",
+    "posts",
+    "f1_paper",
+    "f1_grouped",
+    "gap",
+    "gap_ci_low",
+    "gap_ci_high",
+    "mcnemar_stat",
+    "mcnemar_p",
+]
+
+
+def protocol_gap(
+    oof_paper: pd.DataFrame, oof_grouped: pd.DataFrame, seed: int, n_boot: int = 1000
+) -> pd.DataFrame:
+    """Per variant x model: pooled F1 under ``paper`` minus under ``grouped`` folds, on the same
+    posts (each has one out-of-fold prediction per protocol): a paired bootstrap 95% CI of the gap
+    and McNemar on the two protocols' predictions. Percent; p-values raw."""
+    rows = []
+    keys = ["variant", "model", "id"]
+    both = oof_paper.merge(oof_grouped, on=keys, suffixes=("_paper", "_grouped"))
+    for (variant, model), o in both.groupby(["variant", "model"], sort=False):
+        gap, lo, hi = stats.paired_f1_gap(
+            o["label_paper"], o["pred_paper"], o["pred_grouped"], n_boot=n_boot, seed=seed
         )
+        chi, p = stats.mcnemar(o["label_paper"], o["pred_paper"], o["pred_grouped"])
+        f1 = {
+            k: stats.prf(
+                *(
+                    ((o["label_paper"] == y) & (o[f"pred_{k}"] == q)).sum()
+                    for y, q in ((1, 1), (0, 1), (1, 0))
+                )
+            )[2]
+            for k in ("paper", "grouped")
+        }
+        rows.append(
+            [
+                variant,
+                model,
+                len(o),
+                100 * f1["paper"],
+                100 * f1["grouped"],
+                100 * gap,
+                100 * lo,
+                100 * hi,
+                chi,
+                p,
+            ]
+        )
+    return pd.DataFrame(rows, columns=GAP_COLUMNS).round(
+        {
+            "f1_paper": 2,
+            "f1_grouped": 2,
+            "gap": 2,
+            "gap_ci_low": 2,
+            "gap_ci_high": 2,
+            "mcnemar_stat": 3,
+            "mcnemar_p": 4,
+        }
+    )
+
+
+def write_extended(protocols, oof_paths, fold_paths, seed: int, outputs) -> pd.DataFrame:
+    """Build the extended table over every protocol run; metrics in percent, p-values raw.
+    With both protocols, also the paper-minus-grouped F1 gap per model (``outputs.gap``)."""
+    parts, oofs = [], {}
+    for protocol, oof_path, fold_path in zip(protocols, oof_paths, fold_paths, strict=True):
+        oofs[protocol] = pd.read_parquet(oof_path)
+        parts.append(extended_table(oofs[protocol], pd.read_csv(fold_path), protocol, seed))
+    gaps = (
+        protocol_gap(oofs["paper"], oofs["grouped"], seed)
+        if {"paper", "grouped"} <= set(oofs)
+        else pd.DataFrame(columns=GAP_COLUMNS)
+    )
+    gaps.to_csv(outputs.gap, index=False)
     table = pd.concat(parts, ignore_index=True)
     table[list(METRIC_COLUMNS)] = table[list(METRIC_COLUMNS)] * 100
     table = table.round(
@@ -136,7 +206,27 @@ def write_extended(protocols, oof_paths, fold_paths, seed: int, outputs) -> pd.D
     table.to_csv(outputs.csv, index=False)
     with open(outputs.md, "w", encoding="utf-8") as fh:
         fh.write(extended_markdown(table))
+        if len(gaps):
+            fh.write("\n" + gap_markdown(gaps))
     return table
+
+
+def gap_markdown(gaps: pd.DataFrame) -> str:
+    lines = [
+        "**Protocol gap.** Pooled F1 (percent) with shuffled folds over posts (`paper`) and with "
+        "folds grouped by user (`grouped`), on the same posts; gap = paper - grouped with a paired "
+        "bootstrap 95% CI over posts; McNemar compares the two protocols' predictions.",
+        "",
+        "| Variant | Model | F1 paper | F1 grouped | Gap (95% CI) | p (McNemar) |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for _, r in gaps.iterrows():
+        lines.append(
+            f"| {r['variant']} | {r['model']} | {r['f1_paper']:.2f} | {r['f1_grouped']:.2f} | "
+            f"{r['gap']:.2f} ({r['gap_ci_low']:.2f} to {r['gap_ci_high']:.2f}) | "
+            f"{_fmt_p(r['mcnemar_p'])} |"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def _fmt_p(p) -> str:
