@@ -37,17 +37,7 @@ def matmul_gflops(n: int = 2048, repeats: int = 5) -> float:
 
 
 def tf_matmul_gflops(n: int = 2048, repeats: int = 5) -> float:
-    import tensorflow as tf
-
-    a = tf.random.uniform((n, n))
-    b = tf.random.uniform((n, n))
-    (a @ b).numpy()
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        (a @ b).numpy()
-        times.append(time.perf_counter() - t)
-    return 2 * n**3 / statistics.median(times) / 1e9
+    return tf_shape_gflops(n, n, n, repeats)
 
 
 def tf_shape_gflops(m: int, k: int, n: int, repeats: int = 20) -> float:
