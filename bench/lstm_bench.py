@@ -116,22 +116,31 @@ def main() -> None:
     ap.add_argument("--steps", type=int, default=8)
     ap.add_argument("--jit", action="store_true", help="compile the train step with XLA")
     args = ap.parse_args()
-    np_rate = matmul_gflops()
-    tf_rate = tf_matmul_gflops()
-    limit = max(np_rate, tf_rate)
-    print(
-        f"matmul float32 2048^3: numpy {np_rate:.1f} GFLOP/s, tensorflow {tf_rate:.1f} GFLOP/s (limit {limit:.1f})"
-    )
+    # The machine is shared and noisy: the limit is measured before and after every preset
+    # and the highest rate seen is the limit (the conservative ratio).
+    limits: list[float] = []
+
+    def measure_limit() -> float:
+        np_rate, tf_rate = matmul_gflops(), tf_matmul_gflops()
+        limits.append(max(np_rate, tf_rate))
+        print(f"matmul float32 2048^3: numpy {np_rate:.1f}, tensorflow {tf_rate:.1f} GFLOP/s")
+        return max(limits)
+
+    measure_limit()
+    results = []
     for preset in args.presets:
         for batch in args.batches:
-            r = bench_preset(preset, args.samples, args.steps, args.jit, batch or None)
-            print(
-                f"preset {r['preset']:5s} batch {r['batch']:4d}: {r['samples_per_s']:8.1f} "
-                f"samples/s, {r['gflops']:7.2f} GFLOP/s effective = "
-                f"{100 * r['gflops'] / limit:5.1f}% of the matmul rate; one step's matmul shape "
-                f"runs at {r['shape_gflops']:.1f} GFLOP/s "
-                f"({100 * r['gflops'] / r['shape_gflops']:.0f}% of that)"
-            )
+            results.append(bench_preset(preset, args.samples, args.steps, args.jit, batch or None))
+            limit = measure_limit()
+    print(f"limit (highest matmul rate seen): {limit:.1f} GFLOP/s")
+    for r in results:
+        print(
+            f"preset {r['preset']:5s} batch {r['batch']:4d}{' jit' if args.jit else ''}: "
+            f"{r['samples_per_s']:8.1f} samples/s, {r['gflops']:7.2f} GFLOP/s effective = "
+            f"{100 * r['gflops'] / limit:5.1f}% of the matmul limit; one step's matmul shape "
+            f"runs at {r['shape_gflops']:.1f} GFLOP/s ({100 * r['gflops'] / r['shape_gflops']:.0f}% "
+            "of that)"
+        )
 
 
 if __name__ == "__main__":
