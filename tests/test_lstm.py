@@ -106,6 +106,7 @@ def test_trimmed_batches_cover_every_row_once_and_group_similar_lengths():
     lengths = rng.integers(0, 50, 5000)
     batches = length_batches(lengths, 128, np.random.default_rng(0))
     assert np.array_equal(np.sort(np.concatenate(batches)), np.arange(5000))
+    assert len(batches) == -(-5000 // 128)  # the cardinality trimmed_dataset declares
     # Sorting within chunks makes a batch's spread of lengths far below the corpus's.
     spread = np.median([np.ptp(lengths[b]) for b in batches])
     assert spread < 0.25 * np.ptp(lengths)

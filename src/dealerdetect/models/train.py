@@ -79,9 +79,12 @@ def trimmed_dataset(x: list[np.ndarray], y: np.ndarray, batch_size: int, seed: i
             yield tuple(trim([a[b] for a in x])), y[b]
 
     spec = tuple(tf.TensorSpec((None, None), tf.int32) for _ in x)
-    return tf.data.Dataset.from_generator(
+    dataset = tf.data.Dataset.from_generator(
         batches, output_signature=(spec, tf.TensorSpec((None,), tf.float32))
     )
+    # Chunks are whole multiples of the batch, so there are ceil(n / batch) batches; saying so
+    # lets Keras know the epoch length instead of running into the end of the data.
+    return dataset.apply(tf.data.experimental.assert_cardinality(-(-len(y) // batch_size)))
 
 
 def epoch_clock():
@@ -141,6 +144,7 @@ def fit_lstm(
         data = dict(
             x=trimmed_dataset(x_fit, y_fit, s.batch_size, seed, shuffle=True),
             validation_data=trimmed_dataset(x_val, y_val, s.batch_size, seed, shuffle=False),
+            shuffle=False,  # the dataset reshuffles its batches itself, each epoch
         )
     else:
         data = dict(
