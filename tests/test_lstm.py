@@ -111,7 +111,7 @@ def test_trimmed_batches_cover_every_row_once_and_group_similar_lengths():
     spread = np.median([np.ptp(lengths[b]) for b in batches])
     assert spread < 0.25 * np.ptp(lengths)
     x = np.array([[3, 4, 0, 0], [0, 0, 0, 0], [5, 1, 2, 7]])
-    assert real_lengths([x]).tolist() == [2, 0, 4]
+    assert real_lengths(x).tolist() == [2, 0, 4]
 
 
 def test_trimming_padding_under_the_mask_gives_the_same_predictions():

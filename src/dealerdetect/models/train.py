@@ -30,20 +30,15 @@ from .lstm import (
 CHUNK_BATCHES = 8  # batches per sorted chunk: small enough that batch order stays random
 
 
-def real_lengths(arrays: list[np.ndarray]) -> np.ndarray:
-    """Per row, the longest run up to the last non-padding index over the model's inputs."""
-    widths = [a.shape[1] - np.argmax((a != 0)[:, ::-1], axis=1) for a in arrays]
-    widths = [np.where((a != 0).any(axis=1), w, 0) for a, w in zip(arrays, widths, strict=True)]
-    return np.maximum.reduce(widths)
+def real_lengths(a: np.ndarray) -> np.ndarray:
+    """Per row, one past the last non-padding index (0 for a row of padding only)."""
+    nonzero = a != 0
+    return np.where(nonzero.any(axis=1), a.shape[1] - np.argmax(nonzero[:, ::-1], axis=1), 0)
 
 
 def trim(arrays: list[np.ndarray]) -> list[np.ndarray]:
     """Each input cut to its longest non-padding column (at least one column)."""
-    out = []
-    for a in arrays:
-        nz = np.flatnonzero((a != 0).any(axis=0))
-        out.append(a[:, : max(1, nz[-1] + 1 if nz.size else 1)])
-    return out
+    return [a[:, : max(1, int(real_lengths(a).max(initial=0)))] for a in arrays]
 
 
 def length_batches(lengths: np.ndarray, batch_size: int, rng: np.random.Generator):
@@ -63,7 +58,7 @@ def trimmed_dataset(x: list[np.ndarray], y: np.ndarray, batch_size: int, seed: i
     """A tf.data pipeline of trimmed batches; reshuffled on each pass (each epoch) if ``shuffle``."""
     import tensorflow as tf
 
-    lengths = [real_lengths([a]) for a in x]
+    lengths = [real_lengths(a) for a in x]
     key = np.lexsort(lengths[::-1])  # sort by the first input, then the next
     rank = np.empty(len(key), dtype=np.int64)
     rank[key] = np.arange(len(key))
