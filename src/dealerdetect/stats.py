@@ -73,6 +73,14 @@ def prf(tp: float, fp: float, fn: float) -> tuple[float, float, float]:
     return float(precision), float(recall), float(f1)
 
 
+def f1_of(label: np.ndarray, pred: np.ndarray) -> float:
+    """F1 of binary predictions against binary labels (0 when undefined, as ``prf``)."""
+    tp = np.sum((label == 1) & (pred == 1))
+    fp = np.sum((label == 0) & (pred == 1))
+    fn = np.sum((label == 1) & (pred == 0))
+    return prf(tp, fp, fn)[2]
+
+
 def _check_folds(folds: pd.DataFrame) -> None:
     missing = {"fold", "label", "pred"} - set(folds.columns)
     if missing:
@@ -241,10 +249,7 @@ def bootstrap_ci(
         idx = rng.integers(0, n, size=n)
         yb, xb = y[idx], x[idx]
         if metric == "f1":
-            tp = np.sum((yb == 1) & (xb == 1))
-            fp = np.sum((yb == 0) & (xb == 1))
-            fn = np.sum((yb == 1) & (xb == 0))
-            values.append(prf(tp, fp, fn)[2])
+            values.append(f1_of(yb, xb))
         elif yb.min() != yb.max():
             values.append(_rank_auc(yb, xb))
     if not values:
@@ -266,20 +271,12 @@ def paired_f1_gap(
     _same_length(y, a, b)
     if len(y) == 0:
         raise ValueError("no posts to resample")
-
-    def f1(yy, pp):
-        return prf(
-            np.sum((yy == 1) & (pp == 1)),
-            np.sum((yy == 0) & (pp == 1)),
-            np.sum((yy == 1) & (pp == 0)),
-        )[2]
-
-    gap = f1(y, a) - f1(y, b)
+    gap = f1_of(y, a) - f1_of(y, b)
     rng = np.random.default_rng(seed)
     values = []
     for _ in range(n_boot):
         idx = rng.integers(0, len(y), size=len(y))
-        values.append(f1(y[idx], a[idx]) - f1(y[idx], b[idx]))
+        values.append(f1_of(y[idx], a[idx]) - f1_of(y[idx], b[idx]))
     lo, hi = np.percentile(values, [100 * alpha / 2, 100 * (1 - alpha / 2)])
     return float(gap), float(lo), float(hi)
 

@@ -149,15 +149,8 @@ def protocol_gap(
             o["label_paper"], o["pred_paper"], o["pred_grouped"], n_boot=n_boot, seed=seed
         )
         chi, p = stats.mcnemar(o["label_paper"], o["pred_paper"], o["pred_grouped"])
-        f1 = {
-            k: stats.prf(
-                *(
-                    ((o["label_paper"] == y) & (o[f"pred_{k}"] == q)).sum()
-                    for y, q in ((1, 1), (0, 1), (1, 0))
-                )
-            )[2]
-            for k in ("paper", "grouped")
-        }
+        label = o["label_paper"].to_numpy()
+        f1 = {k: stats.f1_of(label, o[f"pred_{k}"].to_numpy()) for k in ("paper", "grouped")}
         rows.append(
             [
                 variant,
