@@ -150,3 +150,30 @@ def test_trimming_padding_under_the_mask_gives_the_same_predictions():
 def test_trim_padding_needs_the_mask():
     with pytest.raises(ValueError, match="trim_padding needs mask_padding"):
         LSTMSettings.from_config({"preset": "cpu", "mask_padding": False})
+
+
+def test_scores_of_a_trimmed_model_come_back_in_row_order():
+    from dealerdetect.models.train import predict_scores
+
+    s = LSTMSettings.from_config(
+        {"preset": "cpu", "embedding_dim": 6, "lstm_units": 5, "dense_units": 4}
+    )
+    model = build_model(40, 50, 15, ("text", "hashtags"), s)
+    rng = np.random.default_rng(2)
+    text = np.zeros((70, 50), dtype="int32")
+    tags = np.zeros((70, 15), dtype="int32")
+    for i in range(70):
+        n_text, n_tags = rng.integers(1, 30), rng.integers(0, 15)
+        text[i, :n_text] = rng.integers(2, 40, n_text)
+        tags[i, :n_tags] = rng.integers(2, 40, n_tags)
+    full = model.predict([text, tags], verbose=0).ravel()
+    # Batches of 16 in length order, each cut: a wrong reordering would mismatch rows.
+    np.testing.assert_allclose(predict_scores(model, [text, tags], 16), full, rtol=1e-5, atol=1e-6)
+
+
+def test_the_optimizer_is_built_before_the_first_step():
+    """Adam's slots created inside the first traced step make TensorFlow trace it twice."""
+    s = LSTMSettings.from_config({"preset": "cpu", "embedding_dim": 4, "lstm_units": 3})
+    model = build_model(30, 50, 15, ("text",), s)
+    assert model.optimizer.built
+    assert len(model.optimizer.variables) > len(model.trainable_variables)

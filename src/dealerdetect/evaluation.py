@@ -79,10 +79,9 @@ def predict_any(model: str, fitted, df: pd.DataFrame, variant: str) -> np.ndarra
     if model in CLASSIC_MODELS:
         return scores(fitted, df["text"].tolist())
     from .models.lstm import VARIANT_BLOCKS, inputs_for
+    from .models.train import predict_scores
 
-    return fitted.predict(
-        inputs_for(df, VARIANT_BLOCKS[variant]), verbose=0, batch_size=512
-    ).ravel()
+    return predict_scores(fitted, inputs_for(df, VARIANT_BLOCKS[variant]))
 
 
 def run_fold(

@@ -54,12 +54,17 @@ def length_batches(lengths: np.ndarray, batch_size: int, rng: np.random.Generato
     return [batches[i] for i in rng.permutation(len(batches))]
 
 
+def length_order(x: list[np.ndarray]) -> np.ndarray:
+    """Row order by real length of the first input, then of the next."""
+    return np.lexsort([real_lengths(a) for a in x][::-1])
+
+
 def trimmed_dataset(x: list[np.ndarray], y: np.ndarray, batch_size: int, seed: int, shuffle: bool):
-    """A tf.data pipeline of trimmed batches; reshuffled on each pass (each epoch) if ``shuffle``."""
+    """A tf.data pipeline of trimmed batches; reshuffled on each pass (each epoch) if ``shuffle``,
+    else in :func:`length_order`."""
     import tensorflow as tf
 
-    lengths = [real_lengths(a) for a in x]
-    key = np.lexsort(lengths[::-1])  # sort by the first input, then the next
+    key = length_order(x)
     rank = np.empty(len(key), dtype=np.int64)
     rank[key] = np.arange(len(key))
     rng = np.random.default_rng(seed)
@@ -80,6 +85,22 @@ def trimmed_dataset(x: list[np.ndarray], y: np.ndarray, batch_size: int, seed: i
     # Chunks are whole multiples of the batch, so there are ceil(n / batch) batches; saying so
     # lets Keras know the epoch length instead of running into the end of the data.
     return dataset.apply(tf.data.experimental.assert_cardinality(-(-len(y) // batch_size)))
+
+
+def predict_scores(model, x: list[np.ndarray], batch_size: int = 512) -> np.ndarray:
+    """The model's scores for the rows of ``x``, in row order.
+
+    A model built for trimmed batches (inputs of unknown length, hence masked) scores the rows in
+    :func:`length_order`, each batch cut to its longest post: the same scores (tested), without
+    running the recurrent loop over padding.
+    """
+    if not all(inp.shape[1] is None for inp in model.inputs):
+        return model.predict(x, batch_size=batch_size, verbose=0).ravel()
+    order = length_order(x)
+    data = trimmed_dataset(x, np.zeros(len(order), "float32"), batch_size, 0, shuffle=False)
+    scores = np.empty(len(order), dtype="float32")
+    scores[order] = model.predict(data, verbose=0).ravel()
+    return scores
 
 
 def epoch_clock():
