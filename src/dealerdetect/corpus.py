@@ -6,6 +6,7 @@ describes a simulated or a real corpus alike, beside the paper's figures.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pandas as pd
@@ -46,19 +47,23 @@ def build_corpus(raw_path: str | Path) -> pd.DataFrame:
     Contact kinds and offers to buy are read from the raw caption and comments before redaction;
     only the kinds (never the handle, number or address) are kept.
     """
+    # A post found under several hashtags is one hit per hashtag with the same texts (37,092 hits
+    # of 12,857 posts in the default corpus), and the contact scan dominates: scan each text once.
+    redact_once = functools.cache(redact)
+    kinds_of = functools.cache(contact_kinds)
     rows = []
     for p in read_jsonl(raw_path):
         own = " ".join(c.text for c in p.comments if c.user == p.user)
-        kinds = contact_kinds(p.caption + "\n" + own)
+        kinds = kinds_of(p.caption + "\n" + own)
         rows.append(
             {
                 "id": p.id,
                 "user": p.user,
                 "timestamp": p.timestamp,
-                "caption": redact(p.caption),
+                "caption": redact_once(p.caption),
                 "hashtags": p.hashtags,
                 "comments": [
-                    {"user": c.user, "timestamp": c.timestamp, "text": redact(c.text)}
+                    {"user": c.user, "timestamp": c.timestamp, "text": redact_once(c.text)}
                     for c in p.comments
                 ],
                 "found_via": p.found_via,
