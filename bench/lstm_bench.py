@@ -1,7 +1,7 @@
 """Micro-benchmark of the Figure 2 LSTM: training samples/s and effective GFLOP/s per preset,
 next to this machine's measured float32 matrix-multiply rate. Not part of the test suite.
 
-    python bench/lstm_bench.py [--presets cpu paper] [--batches 32 256] [--steps 8] [--jit]
+    python bench/lstm_bench.py [--configs cpu paper paper:256:jit] [--repeats 3] [--steps 8]
 
 Besides the square 2048^3 matmul (the machine's limit), it times one matmul of the shape an LSTM
 step multiplies, (batch, input + units) x (input + units, 4 units), which bounds what a step
@@ -66,80 +66,86 @@ def train_flops_per_sample(s, text_len: int, tag_len: int) -> float:
     return 3 * (lstm + dense)
 
 
-def bench_preset(
-    preset: str, samples: int, steps: int, jit: bool, batch: int | None = None, vocab: int = 30000
-) -> dict:
-    import keras
+def parse_config(text: str) -> tuple[str, int | None, bool]:
+    """``preset[:batch][:jit]``, e.g. ``paper``, ``paper:256``, ``paper:256:jit``."""
+    parts = text.split(":")
+    batch = int(parts[1]) if len(parts) > 1 and parts[1] else None
+    return parts[0], batch, "jit" in parts[2:]
+
+
+def prepare(preset: str, batch: int | None, jit: bool, samples: int, steps: int, vocab=30000):
+    """Build, compile and warm up (trace/compile) one configuration; return a timer of one
+    ``steps``-step epoch, in samples/s, and the configuration's facts."""
     import numpy as np
 
     from dealerdetect.models.lstm import LSTMSettings, build_model
 
-    s = LSTMSettings.from_config({"preset": preset, "batch_size": batch})
+    s = LSTMSettings.from_config({"preset": preset, "batch_size": batch, "jit_compile": jit})
     samples = max(samples, steps * s.batch_size)
     model = build_model(vocab, 50, 15, ("text", "hashtags"), s)
-    model.compile(
-        optimizer=keras.optimizers.Adam(s.learning_rate),
-        loss="binary_crossentropy",
-        jit_compile=jit,
-    )
     rng = np.random.default_rng(0)
     x = [rng.integers(2, vocab, (samples, 50)), rng.integers(2, vocab, (samples, 15))]
     y = rng.integers(0, 2, samples).astype("float32")
-    model.fit(
-        x, y, batch_size=s.batch_size, epochs=1, verbose=0, steps_per_epoch=2
-    )  # trace/compile
-    rates = []
-    for _ in range(3):
+    fit = dict(batch_size=s.batch_size, epochs=1, verbose=0)
+    model.fit(x, y, steps_per_epoch=2, **fit)  # trace / XLA compile
+
+    def timed() -> float:
         t = time.perf_counter()
-        model.fit(x, y, batch_size=s.batch_size, epochs=1, verbose=0, steps_per_epoch=steps)
-        rates.append(steps * s.batch_size / (time.perf_counter() - t))
-    rate = statistics.median(rates)
-    flops = train_flops_per_sample(s, 50, 15)
-    return {
-        "preset": preset,
-        "batch": s.batch_size,
-        "samples_per_s": rate,
-        "gflops": rate * flops / 1e9,
+        model.fit(x, y, steps_per_epoch=steps, **fit)
+        return steps * s.batch_size / (time.perf_counter() - t)
+
+    facts = {
+        "name": f"{preset} batch {s.batch_size}{' + XLA' if jit else ''}",
+        "flops": train_flops_per_sample(s, 50, 15),
         "shape_gflops": tf_shape_gflops(
             s.batch_size, s.embedding_dim + s.lstm_units, 4 * s.lstm_units
         ),
     }
+    return timed, facts
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--presets", nargs="+", default=["cpu", "paper"])
     ap.add_argument(
-        "--batches", nargs="+", type=int, default=[0], help="batch sizes; 0 = the preset's"
+        "--configs",
+        nargs="+",
+        default=["cpu", "paper"],
+        help="preset[:batch][:jit], e.g. paper:256:jit (batch omitted = the preset's)",
     )
+    ap.add_argument("--repeats", type=int, default=3, help="timed epochs per configuration")
     ap.add_argument("--samples", type=int, default=2048)
-    ap.add_argument("--steps", type=int, default=8)
-    ap.add_argument("--jit", action="store_true", help="compile the train step with XLA")
+    ap.add_argument("--steps", type=int, default=8, help="training steps per timed epoch")
     args = ap.parse_args()
-    # The machine is shared and noisy: the limit is measured before and after every preset
-    # and the highest rate seen is the limit (the conservative ratio).
-    limits: list[float] = []
-
-    def measure_limit() -> float:
-        np_rate, tf_rate = matmul_gflops(), tf_matmul_gflops()
-        limits.append(max(np_rate, tf_rate))
-        print(f"matmul float32 2048^3: numpy {np_rate:.1f}, tensorflow {tf_rate:.1f} GFLOP/s")
-        return max(limits)
-
-    measure_limit()
-    results = []
-    for preset in args.presets:
-        for batch in args.batches:
-            results.append(bench_preset(preset, args.samples, args.steps, args.jit, batch or None))
-            limit = measure_limit()
-    print(f"limit (highest matmul rate seen): {limit:.1f} GFLOP/s")
-    for r in results:
+    configs = []
+    for text in args.configs:
+        timed, facts = prepare(*parse_config(text), args.samples, args.steps)
+        configs.append((timed, facts, []))
+    # The machine is shared and its matmul rate drifts by up to 2x over minutes, so every timed
+    # epoch sits between two limit measurements and is divided by the higher of the two; the
+    # repeats go round the configurations so a slow spell does not hit one of them only.
+    limit = max(matmul_gflops(), tf_matmul_gflops())
+    limits = [limit]
+    for _ in range(args.repeats):
+        for timed, facts, shares in configs:
+            rate = timed()
+            after = max(matmul_gflops(), tf_matmul_gflops())
+            limits.append(after)
+            gflops = rate * facts["flops"] / 1e9
+            shares.append((rate, gflops, gflops / max(limit, after)))
+            limit = after
+    print(
+        f"matmul float32 2048^3 (numpy or tensorflow, the faster): "
+        f"{min(limits):.1f}-{max(limits):.1f} GFLOP/s over {len(limits)} measurements"
+    )
+    for _, facts, shares in configs:
+        rate = statistics.median(r for r, _, _ in shares)
+        gflops = statistics.median(g for _, g, _ in shares)
+        share = statistics.median(sh for _, _, sh in shares)
         print(
-            f"preset {r['preset']:5s} batch {r['batch']:4d}{' jit' if args.jit else ''}: "
-            f"{r['samples_per_s']:8.1f} samples/s, {r['gflops']:7.2f} GFLOP/s effective = "
-            f"{100 * r['gflops'] / limit:5.1f}% of the matmul limit; one step's matmul shape "
-            f"runs at {r['shape_gflops']:.1f} GFLOP/s ({100 * r['gflops'] / r['shape_gflops']:.0f}% "
-            "of that)"
+            f"{facts['name']:22s}: {rate:8.1f} samples/s, {gflops:7.2f} GFLOP/s effective; "
+            f"{100 * share:5.1f}% of the adjacent matmul limit (median of {len(shares)}: "
+            f"{', '.join(f'{100 * sh:.1f}' for _, _, sh in shares)}); one step's matmul shape "
+            f"runs at {facts['shape_gflops']:.1f} GFLOP/s"
         )
 
 
