@@ -9,7 +9,8 @@ import pandas as pd
 
 
 def read_benchmarks(root: str | Path = "benchmarks") -> pd.DataFrame:
-    """One row per job: rule (first path part under benchmarks/), job, wall seconds, max RSS MB."""
+    """One row per job: rule (first path part under benchmarks/), job, wall seconds, max RSS MB,
+    CPU seconds (Snakemake's ``cpu_time``; NaN where it recorded none)."""
     rows = []
     root = Path(root)
     for path in sorted(root.rglob("*.tsv")):
@@ -22,6 +23,9 @@ def read_benchmarks(root: str | Path = "benchmarks") -> pd.DataFrame:
                 "job": str(rel.with_suffix("")),
                 "seconds": float(df["s"].iloc[-1]),
                 "max_rss_mb": float(df["max_rss"].iloc[-1]),
+                "cpu_s": float(pd.to_numeric(df.get("cpu_time"), errors="coerce").iloc[-1])
+                if "cpu_time" in df
+                else float("nan"),
             }
         )
     if not rows:
@@ -36,6 +40,7 @@ def per_rule(jobs: pd.DataFrame) -> pd.DataFrame:
             {
                 "jobs": g.size(),
                 "total_s": g["seconds"].sum(),
+                "cpu_s": g["cpu_s"].sum(),
                 "median_s": g["seconds"].median(),
                 "max_s": g["seconds"].max(),
                 "peak_rss_mb": g["max_rss_mb"].max(),
@@ -44,6 +49,12 @@ def per_rule(jobs: pd.DataFrame) -> pd.DataFrame:
         .sort_values("total_s", ascending=False)
         .round(1)
     )
+
+
+def cpu_floor(jobs: pd.DataFrame, cores: int) -> float:
+    """Wall seconds below which no schedule of these jobs can finish on ``cores`` cores: their
+    CPU time spread perfectly over the cores (ignores dependencies, so it is a lower bound)."""
+    return float(jobs["cpu_s"].sum()) / cores
 
 
 def rule_edges(rulegraph_dot: str) -> list[tuple[str, str]]:

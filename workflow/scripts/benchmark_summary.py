@@ -1,18 +1,24 @@
 """Summarize a finished run's Snakemake benchmarks (run from the workflow directory).
 
-    python workflow/scripts/benchmark_summary.py [benchmarks/]
+    python workflow/scripts/benchmark_summary.py [benchmarks/] [--cores N]
 
-Prints wall time per rule, the critical path through the rule graph, and peak memory per job.
+Prints wall time and CPU time per rule, the critical path through the rule graph, the CPU floor
+(the jobs' CPU time spread over N cores, a bound no schedule beats) and peak memory per job.
 """
 
+import argparse
+import os
 import subprocess
 import sys
 
-from dealerdetect.benchmarks import critical_path, per_rule, read_benchmarks, rule_edges
+from dealerdetect.benchmarks import cpu_floor, critical_path, per_rule, read_benchmarks, rule_edges
 
-root = sys.argv[1] if len(sys.argv) > 1 else "benchmarks"
-jobs = read_benchmarks(root)
-print("Wall time per rule (seconds):")
+ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+ap.add_argument("root", nargs="?", default="benchmarks")
+ap.add_argument("--cores", type=int, default=os.cpu_count(), help="cores of the machine")
+args = ap.parse_args()
+jobs = read_benchmarks(args.root)
+print("Wall and CPU time per rule (seconds):")
 print(per_rule(jobs).to_string())
 dot = subprocess.run(
     [sys.executable, "-m", "snakemake", "--rulegraph", "--quiet"],
@@ -22,6 +28,10 @@ dot = subprocess.run(
 ).stdout
 seconds, path = critical_path(jobs, rule_edges(dot))
 print(f"\nCritical path ({seconds:.0f} s, slowest job of each rule): " + " -> ".join(path))
+print(
+    f"CPU time of all jobs: {jobs['cpu_s'].sum():.0f} s; on {args.cores} cores no schedule "
+    f"finishes in under {cpu_floor(jobs, args.cores):.0f} s"
+)
 top = jobs.sort_values("max_rss_mb", ascending=False).head(5)
 print(
     f"\nPeak memory per job: max {jobs['max_rss_mb'].max():.0f} MB, median {jobs['max_rss_mb'].median():.0f} MB"
