@@ -78,3 +78,20 @@ def test_protocol_gap_table_is_empty_with_one_protocol(tiny_run):
 
     gap = pd.read_csv(tiny_run / "results/tables/protocol_gap.csv")
     assert list(gap.columns) == GAP_COLUMNS and gap.empty
+
+
+def test_benchmark_summary_of_a_run(tiny_run):
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "workflow/scripts/benchmark_summary.py", "--cores", "2"],
+        cwd=tiny_run,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "evaluate" in out and "Critical path" in out
+    floor = float(out.split("no schedule finishes in under ")[1].split(" s")[0])
+    cpu = float(out.split("CPU time of all jobs: ")[1].split(" s")[0])
+    assert cpu > 0 and floor == pytest.approx(cpu / 2, abs=1)
