@@ -114,6 +114,18 @@ def test_trimmed_batches_cover_every_row_once_and_group_similar_lengths():
     assert real_lengths(x).tolist() == [2, 0, 4]
 
 
+def padded_indexes(n, text_lengths, tag_lengths, seed):
+    """``n`` post-padded index rows of 50 and 15 (indexes 2-39), lengths drawn in the ranges."""
+    rng = np.random.default_rng(seed)
+    text = np.zeros((n, 50), dtype="int32")
+    tags = np.zeros((n, 15), dtype="int32")
+    for i in range(n):
+        n_text, n_tags = rng.integers(*text_lengths), rng.integers(*tag_lengths)
+        text[i, :n_text] = rng.integers(2, 40, n_text)
+        tags[i, :n_tags] = rng.integers(2, 40, n_tags)
+    return text, tags
+
+
 def test_trimming_padding_under_the_mask_gives_the_same_predictions():
     """The reason trim_padding is exact: masked padding steps only carry the state forward."""
     from dealerdetect.models.train import trim
@@ -123,13 +135,7 @@ def test_trimming_padding_under_the_mask_gives_the_same_predictions():
     )
     assert s.trim_padding and s.mask_padding
     model = build_model(40, 50, 15, ("text", "hashtags"), s)
-    rng = np.random.default_rng(1)
-    text = np.zeros((32, 50), dtype="int32")
-    tags = np.zeros((32, 15), dtype="int32")
-    for i in range(32):
-        n_text, n_tags = rng.integers(1, 12), rng.integers(0, 6)
-        text[i, :n_text] = rng.integers(2, 40, n_text)
-        tags[i, :n_tags] = rng.integers(2, 40, n_tags)
+    text, tags = padded_indexes(32, text_lengths=(1, 12), tag_lengths=(0, 6), seed=1)
     full = model.predict([text, tags], verbose=0)
     cut = trim([text, tags])
     assert cut[0].shape[1] <= 11 and cut[1].shape[1] <= 5
@@ -159,13 +165,7 @@ def test_scores_of_a_trimmed_model_come_back_in_row_order():
         {"preset": "cpu", "embedding_dim": 6, "lstm_units": 5, "dense_units": 4}
     )
     model = build_model(40, 50, 15, ("text", "hashtags"), s)
-    rng = np.random.default_rng(2)
-    text = np.zeros((70, 50), dtype="int32")
-    tags = np.zeros((70, 15), dtype="int32")
-    for i in range(70):
-        n_text, n_tags = rng.integers(1, 30), rng.integers(0, 15)
-        text[i, :n_text] = rng.integers(2, 40, n_text)
-        tags[i, :n_tags] = rng.integers(2, 40, n_tags)
+    text, tags = padded_indexes(70, text_lengths=(1, 30), tag_lengths=(0, 15), seed=2)
     full = model.predict([text, tags], verbose=0).ravel()
     # Batches of 16 in length order, each cut: a wrong reordering would mismatch rows.
     np.testing.assert_allclose(predict_scores(model, [text, tags], 16), full, rtol=1e-5, atol=1e-6)
