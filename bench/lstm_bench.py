@@ -120,15 +120,19 @@ def main() -> None:
     for text in args.configs:
         timed, facts = prepare(*parse_config(text), args.samples, args.steps)
         configs.append((timed, facts, []))
+
     # The machine is shared and its matmul rate drifts by up to 2x over minutes, so every timed
     # epoch sits between two limit measurements and is divided by the higher of the two; the
     # repeats go round the configurations so a slow spell does not hit one of them only.
-    limit = max(matmul_gflops(), tf_matmul_gflops())
+    def measure_limit() -> float:
+        return max(matmul_gflops(), tf_matmul_gflops())
+
+    limit = measure_limit()
     limits = [limit]
     for _ in range(args.repeats):
         for timed, facts, shares in configs:
             rate = timed()
-            after = max(matmul_gflops(), tf_matmul_gflops())
+            after = measure_limit()
             limits.append(after)
             gflops = rate * facts["flops"] / 1e9
             shares.append((rate, gflops, gflops / max(limit, after)))

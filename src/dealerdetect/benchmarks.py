@@ -23,7 +23,7 @@ def read_benchmarks(root: str | Path = "benchmarks") -> pd.DataFrame:
                 "job": str(rel.with_suffix("")),
                 "seconds": float(df["s"].iloc[-1]),
                 "max_rss_mb": float(df["max_rss"].iloc[-1]),
-                "cpu_s": float(pd.to_numeric(df.get("cpu_time"), errors="coerce").iloc[-1])
+                "cpu_s": float(pd.to_numeric(df["cpu_time"], errors="coerce").iloc[-1])
                 if "cpu_time" in df
                 else float("nan"),
             }
