@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dealerdetect import MODELS, VARIANTS
+from dealerdetect.registry import PAPER_MODELS as MODELS
+from dealerdetect.registry import VARIANT_NAMES as VARIANTS
 from dealerdetect.reporting import figures
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

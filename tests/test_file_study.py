@@ -32,13 +32,14 @@ def test_file_source_with_two_coders_and_adjudication(tmp_path):
     }
     (wd / "file.yaml").write_text(yaml.safe_dump(cfg))
 
-    # The coders disagree on 4 posts: the study stops, says so, and opens the adjudication sheet.
+    # The coders disagree on 4 posts: the study lists them, stops, and says which sheet to fill.
     first = snakemake(wd, "--configfile", "file.yaml", check=False)
     assert first.returncode != 0
     log = (wd / "logs" / "label_corpus.log").read_text()
-    assert "4 posts lack a final label" in log and "adjudication" in log
+    assert "4 posts lack a final label" in log and "adjudication_todo.csv" in log
     assert not (wd / "results" / "preprocess").exists(), "no model ran on partial labels"
-    with open(ann / "adjudication.csv", encoding="utf-8-sig") as fh:
+    assert not (ann / "adjudication.csv").exists(), "decisions are the meeting's, never written"
+    with open(ann / "adjudication_todo.csv", encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == 4 and all(r["final"] == "" for r in rows)
     assert all(r["annotator_a"] != r["annotator_b"] for r in rows)

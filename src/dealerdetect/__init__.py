@@ -8,6 +8,4 @@ Modules follow the paper's phases: ``collection`` (Data Collection Phase), ``ann
 
 __version__ = "0.1.0"
 
-VARIANTS = ("with_hashtags", "hashtags_only", "no_hashtags")
-MODELS = ("decision_tree", "random_forest", "svm", "lstm")
-SOURCES = ("simulated", "instagram", "file")
+# Variants and models are listed once, in ``dealerdetect.registry``.

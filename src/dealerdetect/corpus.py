@@ -214,13 +214,44 @@ def annotation_template(corpus: pd.DataFrame, annotation_dir: str | Path, out: s
     return len(todo)
 
 
+ADJUDICATION_TODO = "adjudication_todo.csv"
+
+
+def adjudication_todo(
+    sheet_a: str | Path,
+    sheet_b: str | Path,
+    adjudicated: str | Path | None,
+    corpus: pd.DataFrame,
+    out: str | Path,
+) -> int:
+    """Write the posts the two coders disagree on, for the adjudication meeting.
+
+    ``post_id,caption,annotator_a,annotator_b,final`` with redacted captions and an empty
+    ``final``; posts already decided in ``adjudicated`` (an adjudication.csv, if any) are left
+    out. The meeting fills
+    ``final`` and saves the sheet as ``adjudication.csv``: the study never writes that file, so a
+    rerun cannot overwrite decisions. Returns the number of posts listed.
+    """
+    from . import annotation as ann
+
+    a = ann.read_sheet(sheet_a, "annotator_a")
+    b = ann.read_sheet(sheet_b, "annotator_b")
+    done = ann.read_adjudication_sheet(adjudicated) if adjudicated else {}
+    ids = set(corpus["id"].astype(str))
+    disputed = [i for i in ann.disagreements(a, b) if i in ids and i not in done]
+    posts = dedupe_posts(corpus)[["id", "caption"]].to_dict("records")
+    ann.write_adjudication_sheet(disputed, posts, a, b, out)
+    return len(disputed)
+
+
 def labels_or_explain(
     annotation_dir: str | Path, corpus: pd.DataFrame
 ) -> tuple[dict[str, int], dict]:
-    """Final labels, or an error naming what is missing; opens the adjudication sheet if needed.
+    """Final labels, or an error naming what is missing and which sheet to fill.
 
-    Where the coders disagree and ``adjudication.csv`` does not exist yet, it is written with the
-    disagreements (redacted captions) and an empty ``final`` column for the adjudication meeting.
+    Where the coders disagree, the error points to ``adjudication_todo.csv`` (written by rule
+    ``adjudication_sheet`` before labelling): fill its ``final`` column, save it as
+    ``adjudication.csv``.
     """
     from . import annotation as ann
 
@@ -229,10 +260,8 @@ def labels_or_explain(
         return load_labels(annotation_dir, ids=ids)
     except ann.LabelsIncomplete as err:
         d = Path(annotation_dir)
-        disputed = [m.post_id for m in err.missing if m.sheet == "adjudication"]
-        if disputed and not (d / "adjudication.csv").exists():
-            a = ann.read_sheet(d / "annotator_a.csv", "annotator_a")
-            b = ann.read_sheet(d / "annotator_b.csv", "annotator_b")
-            posts = dedupe_posts(corpus)[["id", "caption"]].to_dict("records")
-            ann.write_adjudication_sheet(disputed, posts, a, b, d / "adjudication.csv")
-        raise
+        if not any(m.sheet == "adjudication" for m in err.missing):
+            raise
+        where = {n: str(d / f"{n}.csv") for n in ("annotator_a", "annotator_b", "labels")}
+        where["adjudication"] = f"{d / ADJUDICATION_TODO}, then save it as adjudication.csv"
+        raise ann.LabelsIncomplete(err.missing, where) from None

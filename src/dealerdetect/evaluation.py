@@ -13,13 +13,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import precision_recall_fscore_support, roc_auc_score
+from sklearn.metrics import roc_auc_score
 
-from .models import CLASSIC_MODELS
-from .models.classic import make_classifier, scores
+from . import registry, stats
+from .models.interface import make_model
+from .registry import PROTOCOLS
 from .stats import grouped_folds, paper_folds
-
-PROTOCOLS = ("paper", "grouped")
 
 
 def make_folds(df: pd.DataFrame, n_splits: int, seed: int, protocol: str = "paper") -> pd.DataFrame:
@@ -44,24 +43,23 @@ def fold_metrics(label, score, threshold: float = 0.5) -> dict:
     """Precision, recall, F1 at ``threshold`` ("larger than 0.5") and ROC AUC, as fractions."""
     label = np.asarray(label, dtype=int)
     pred = (np.asarray(score) > threshold).astype(int)
-    p, r, f, _ = precision_recall_fscore_support(label, pred, average="binary", zero_division=0)
-    auc = roc_auc_score(label, score) if len(np.unique(label)) == 2 else float("nan")
-    tp = int(((pred == 1) & (label == 1)).sum())
-    fp = int(((pred == 1) & (label == 0)).sum())
-    fn = int(((pred == 0) & (label == 1)).sum())
-    tn = int(((pred == 0) & (label == 0)).sum())
+    counts = stats.confusion(label, pred)
+    p, r, f = stats.prf(counts["tp"], counts["fp"], counts["fn"])
     return dict(
-        precision=float(p),
-        recall=float(r),
-        f1=float(f),
-        auc=float(auc),
-        tp=tp,
-        fp=fp,
-        fn=fn,
-        tn=tn,
+        precision=p,
+        recall=r,
+        f1=f,
+        auc=auc(label, score),
+        **counts,
         n=len(label),
         positives=int(label.sum()),
     )
+
+
+def auc(label, score) -> float:
+    """ROC AUC, NaN where the rows hold one class only."""
+    label = np.asarray(label, dtype=int)
+    return float(roc_auc_score(label, score)) if len(np.unique(label)) == 2 else float("nan")
 
 
 def check_training_labels(label, where: str) -> None:
@@ -74,16 +72,6 @@ def check_training_labels(label, where: str) -> None:
         )
 
 
-def predict_any(model: str, fitted, df: pd.DataFrame, variant: str) -> np.ndarray:
-    """Scores in [0, 1] of a fitted classical pipeline or Keras model on a variant frame."""
-    if model in CLASSIC_MODELS:
-        return scores(fitted, df["text"].tolist())
-    from .models.lstm import VARIANT_BLOCKS, inputs_for
-    from .models.train import predict_scores
-
-    return predict_scores(fitted, inputs_for(df, VARIANT_BLOCKS[variant]))
-
-
 def run_fold(
     df: pd.DataFrame,
     folds: pd.DataFrame,
@@ -92,17 +80,19 @@ def run_fold(
     variant: str,
     settings: dict,
     seed: int,
-    threshold: float = 0.5,
+    threshold: float | None = 0.5,
     validation_split: float = 0.3,
     threads: int = 1,
     model_path: str | Path | None = None,
     vocab_size: int | None = None,
     whole_dataset_auc: bool = False,
 ):
-    """Train ``model`` on every fold but ``fold`` and score ``fold``.
+    """Train ``model`` (with its own ``settings``) on every fold but ``fold`` and score ``fold``.
 
-    Returns ``(oof, info)``: out-of-fold rows (id, fold, label, score, pred) and a dict with the
-    fold's metrics, timings and, for the LSTM, its per-epoch history.
+    Returns ``(oof, info)``: out-of-fold rows (id, fold, label, score) and a dict with the
+    fold's sizes, timings and, for the LSTM, its per-epoch history. With a ``threshold``, the rows
+    also get ``pred`` and the info the fold's metrics (:func:`score_fold`); the workflow leaves
+    that to the aggregation, so that a new threshold retrains nothing.
     """
     assign = df["id"].map(dict(zip(folds["id"], folds["fold"], strict=True)))
     if assign.isna().any():
@@ -110,8 +100,7 @@ def run_fold(
     train, test = df[assign != fold], df[assign == fold]
     if test.empty:
         raise ValueError(f"folds: fold {fold} of {variant} is empty")
-    where = f"{model}/{variant}/fold {fold}"
-    check_training_labels(train["label"], where)
+    check_training_labels(train["label"], f"{model}/{variant}/fold {fold}")
     t0 = time.perf_counter()
     info: dict = {
         "model": model,
@@ -120,51 +109,41 @@ def run_fold(
         "n_train": len(train),
         "n_test": len(test),
     }
-    if model in CLASSIC_MODELS:
-        pipe = make_classifier(model, settings.get(model, {}), seed=seed, threads=threads)
-        pipe.fit(train["text"].tolist(), train["label"].to_numpy())
-        info["fit_seconds"] = time.perf_counter() - t0
-        score = predict_any(model, pipe, test, variant)
-    elif model == "lstm":
-        from .models.train import fit_lstm
-
-        if vocab_size is None:
-            raise ValueError("run_fold: the LSTM needs the dictionary size (vocab_size)")
-        fitted, history = fit_lstm(
-            train,
-            variant,
-            settings,
-            seed=seed + fold,
-            vocab_size=vocab_size,
-            validation_split=validation_split,
-            threads=threads,
-        )
-        info["fit_seconds"] = time.perf_counter() - t0
-        info["history"] = history
-        score = predict_any(model, fitted, test, variant)
-        if model_path is not None:
-            Path(model_path).parent.mkdir(parents=True, exist_ok=True)
-            fitted.save(model_path)
-    else:
-        raise ValueError(f"models.run: unknown model '{model}'")
+    # The LSTM of each fold gets its own seed (seed + fold); the classical models share one.
+    lstm = registry.model(model).kind == "lstm"
+    fitted = make_model(
+        model,
+        variant,
+        settings,
+        seed=seed + fold if lstm else seed,
+        threads=threads,
+        vocab_size=vocab_size,
+        validation_split=validation_split,
+    ).fit(train)
+    info["fit_seconds"] = time.perf_counter() - t0
+    if fitted.history is not None:
+        info["history"] = fitted.history
+    score = fitted.score(test)
+    if model_path is not None:
+        Path(model_path).parent.mkdir(parents=True, exist_ok=True)
+        fitted.keras.save(model_path)
     if whole_dataset_auc:
         # The paper: "When calculating the AUC, we used the whole dataset rather than the
         # cross-validation" -- the authors' script scores every post with the last fold's model.
-        whole = predict_any(model, pipe if model in CLASSIC_MODELS else fitted, df, variant)
-        info["auc_whole_dataset"] = fold_metrics(df["label"], whole, threshold)["auc"]
-    score = np.asarray(score, dtype=float)
+        info["auc_whole_dataset"] = auc(df["label"], fitted.score(df))
     oof = pd.DataFrame(
-        {
-            "id": test["id"].values,
-            "fold": fold,
-            "label": test["label"].values,
-            "score": score,
-            "pred": (score > threshold).astype(int),
-        }
+        {"id": test["id"].values, "fold": fold, "label": test["label"].values, "score": score}
     )
-    info.update(fold_metrics(oof["label"], oof["score"], threshold))
     info["seconds"] = time.perf_counter() - t0
+    if threshold is not None:
+        oof, info = score_fold(oof, info, threshold)
     return oof, info
+
+
+def score_fold(oof: pd.DataFrame, info: dict, threshold: float) -> tuple[pd.DataFrame, dict]:
+    """A fold's predictions at ``threshold`` (``pred``) and its metrics added to its info."""
+    oof = oof.assign(pred=(oof["score"].to_numpy() > threshold).astype(int))
+    return oof, {**info, **fold_metrics(oof["label"], oof["score"], threshold)}
 
 
 def summarize_folds(infos: list[dict]) -> pd.DataFrame:
@@ -189,13 +168,21 @@ def evaluate_job(
     model: str,
     variant: str,
     fold: int,
-    models_cfg: dict,
-    cv_cfg: dict,
+    settings: dict,
     seed: int,
     threads: int,
-    outputs,
+    oof_path,
+    info_path,
+    model_path=None,
+    validation_split: float | None = None,
+    whole_dataset_auc: bool = False,
 ) -> dict:
-    """One Snakemake evaluation job: read inputs, run the fold, write OOF rows and info."""
+    """One evaluation job: read its inputs, run the fold, write the OOF rows and the info.
+
+    ``settings`` are the model's own (``models.<model>``); ``validation_split`` matters to the
+    LSTM only; ``whole_dataset_auc`` is set for the last fold, whose model also scores every post
+    (the paper-style AUC). Scores only: the threshold is applied by :func:`aggregate`.
+    """
     import json
 
     df = pd.read_parquet(variant_path)
@@ -210,38 +197,46 @@ def evaluate_job(
         fold,
         model,
         variant,
-        models_cfg,
+        settings,
         seed,
-        threshold=cv_cfg["threshold"],
-        validation_split=cv_cfg["validation_split"],
+        threshold=None,
+        validation_split=validation_split,
         threads=threads,
-        model_path=outputs.get("model"),
+        model_path=model_path,
         vocab_size=vocab_size,
-        whole_dataset_auc=fold == int(cv_cfg["folds"]) - 1,
+        whole_dataset_auc=whole_dataset_auc,
     )
     oof.insert(0, "variant", variant)
     oof.insert(1, "model", model)
-    oof.to_parquet(outputs.oof, index=False)
-    with open(outputs.info, "w", encoding="utf-8") as fh:
+    oof.to_parquet(oof_path, index=False)
+    with open(info_path, "w", encoding="utf-8") as fh:
         json.dump(info, fh, indent=1)
     return info
 
 
-def aggregate(info_paths, outputs) -> None:
-    """Collect every fold of a protocol: per-fold metrics, OOF predictions, LSTM history, scores."""
+def aggregate(
+    info_paths, oof_paths, threshold: float, scores_path, folds_path, oof_out, history_path
+) -> None:
+    """Collect every fold of a protocol: predictions at ``threshold``, per-fold metrics, the
+    OOF rows, the LSTM history, and the mean scores.
+
+    ``info_paths`` and ``oof_paths`` are the fold jobs' JSON and parquet outputs, in the same
+    order (fold job by fold job).
+    """
     import json
 
     infos, oofs, history = [], [], []
-    for path in info_paths:
-        with open(path, encoding="utf-8") as fh:
+    for info_path, oof_path in zip(info_paths, oof_paths, strict=True):
+        with open(info_path, encoding="utf-8") as fh:
             info = json.load(fh)
         for h in info.pop("history", []) or []:
             history.append({"variant": info["variant"], "fold": info["fold"], **h})
+        oof, info = score_fold(pd.read_parquet(oof_path), info, threshold)
         infos.append(info)
-        oofs.append(pd.read_parquet(str(path).removesuffix(".json") + ".parquet"))
-    pd.DataFrame(infos).to_csv(outputs.folds, index=False)
-    pd.concat(oofs, ignore_index=True).to_parquet(outputs.oof, index=False)
+        oofs.append(oof)
+    pd.DataFrame(infos).to_csv(folds_path, index=False)
+    pd.concat(oofs, ignore_index=True).to_parquet(oof_out, index=False)
     pd.DataFrame(
         history, columns=["variant", "fold", "epoch", "loss", "val_loss", "seconds"]
-    ).to_csv(outputs.history, index=False)
-    summarize_folds(infos).to_csv(outputs.scores, index=False)
+    ).to_csv(history_path, index=False)
+    summarize_folds(infos).to_csv(scores_path, index=False)

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import registry
+
 NLTK_DATA = Path(__file__).parent / "data" / "nltk_data"
 PAD, UNK = 0, 1  # index 0 pads sequences, 1 stands for words missing from the dictionary
 
@@ -33,8 +35,6 @@ URL_RE = re.compile(
 # without ever seeing the number (privacy, and it is the signal the paper describes).
 PLACEHOLDER_RE = r"\[(?:PHONE|EMAIL|HANDLE)\]"
 TOKEN_RE = re.compile(PLACEHOLDER_RE + r"|#?[^\W_]+(?:['’][^\W_]+)*", re.I | re.UNICODE)
-
-VARIANTS = ("with_hashtags", "hashtags_only", "no_hashtags")
 
 
 @lru_cache(maxsize=4)
@@ -94,6 +94,46 @@ def to_index(tokens: list[str], vocab: dict[str, int], length: int) -> list[int]
     """First ``length`` indexes of ``tokens``, zero-padded at the end (Model Training)."""
     idx = [vocab.get(t, UNK) for t in tokens[:length]]
     return idx + [PAD] * (length - len(idx))
+
+
+def token_views(tokens: pd.Series, index=None) -> pd.DataFrame:
+    """The three texts each variant reads, from cleaned tokens: ``all`` (with hashtags),
+    ``words`` (hashtags removed) and ``tags`` (hashtags only), space-joined."""
+    rows = [
+        (
+            " ".join(ts),
+            " ".join(t for t in ts if not is_hashtag(t)),
+            " ".join(t for t in ts if is_hashtag(t)),
+        )
+        for ts in tokens
+    ]
+    return pd.DataFrame(rows, columns=["all", "words", "tags"], index=index)
+
+
+def add_indexes(
+    frame: pd.DataFrame, vocab: dict[str, int], text_length: int, hashtag_length: int
+) -> pd.DataFrame:
+    """The LSTM's inputs: ``text_idx`` from the words, ``tag_idx`` from the hashtags."""
+    frame = frame.copy()
+    frame["text_idx"] = [to_index(w.split(), vocab, text_length) for w in frame["words"]]
+    frame["tag_idx"] = [to_index(t.split(), vocab, hashtag_length) for t in frame["tags"]]
+    return frame
+
+
+def featurize(
+    captions: list[str], variant: str, settings: dict, vocab: dict[str, int] | None = None
+) -> pd.DataFrame:
+    """New posts as the model of ``variant`` saw its training posts: redacted, cleaned (step 2),
+    split into the variant's text and, with a dictionary, indexed (step 3). Used by predict; the
+    study's own posts take the same functions inside :func:`preprocess`."""
+    from .privacy import redact
+
+    sw = load_stopwords(settings.get("stopwords", "english"))
+    views = token_views(pd.Series([clean(redact(c or ""), sw) for c in captions], dtype=object))
+    views["text"] = views[registry.variant(variant).text_column]
+    if vocab is not None:
+        views = add_indexes(views, vocab, settings["text_length"], settings["hashtag_length"])
+    return views
 
 
 @dataclass
@@ -206,24 +246,12 @@ def preprocess(
         original,
         f"fewer than {min_tokens} indexes after cleaning (step 4: 'more than 1 index')",
     )
-    original = original.copy()
-    original["words"] = original["tokens"].map(
-        lambda ts: " ".join(t for t in ts if not is_hashtag(t))
-    )
-    original["tags"] = original["tokens"].map(lambda ts: " ".join(t for t in ts if is_hashtag(t)))
-    original["all"] = original["tokens"].map(" ".join)
+    original = pd.concat([original, token_views(original["tokens"], original.index)], axis=1)
 
-    sources = {
-        "with_hashtags": ("all", original, None),
-        "hashtags_only": ("tags", original[original["tags"] != ""], "no hashtags in the text"),
-        "no_hashtags": (
-            "words",
-            original[original["words"] != ""],
-            "no words left once hashtags are removed",
-        ),
-    }
     variants = {}
-    for name, (col, df, reason) in sources.items():
+    for spec in registry.VARIANTS.values():
+        name, col, reason = spec.name, spec.text_column, spec.empty_reason
+        df = original if reason is None else original[original[col] != ""]
         if reason is not None:
             flow.step("4_variant", name, original, df, reason)
         unique, conflicted = _dedupe_texts(df, col)
@@ -241,8 +269,7 @@ def preprocess(
                 "tags": unique["tags"],
             }
         )
-        out["text_idx"] = [to_index(w.split(), vocab, text_length) for w in out["words"]]
-        out["tag_idx"] = [to_index(t.split(), vocab, hashtag_length) for t in out["tags"]]
+        out = add_indexes(out, vocab, text_length, hashtag_length)
         variants[name] = out.reset_index(drop=True)
     return variants, vocab, flow
 
@@ -263,8 +290,16 @@ def check_variants(variants: dict[str, pd.DataFrame], flow: Flow) -> None:
             )
 
 
-def run_and_write(corpus: pd.DataFrame, settings: dict, outputs) -> None:
-    """Steps 1-5 on the labelled corpus; write the variants, dictionary, flow and dropped list."""
+def write_preprocessed(
+    corpus: pd.DataFrame,
+    settings: dict,
+    variant_paths: dict[str, str | Path],
+    vocabulary_path: str | Path,
+    flow_path: str | Path,
+    dropped_path: str | Path,
+) -> None:
+    """Steps 1-5 on the labelled corpus; write each variant in ``variant_paths`` (name -> path),
+    the dictionary, the flow and the dropped list."""
     import json
 
     variants, vocab, flow = preprocess(
@@ -275,15 +310,15 @@ def run_and_write(corpus: pd.DataFrame, settings: dict, outputs) -> None:
         stopwords=settings.get("stopwords", "english"),
     )
     check_variants(variants, flow)
-    for path in outputs.variants:
-        variants[Path(path).stem].to_parquet(path, index=False)
-    with open(outputs.vocabulary, "w", encoding="utf-8") as fh:
+    for name, path in variant_paths.items():
+        variants[name].to_parquet(path, index=False)
+    with open(vocabulary_path, "w", encoding="utf-8") as fh:
         json.dump(
             {"pad": PAD, "unknown": UNK, "size": len(vocab) + 2, "index": vocab},
             fh,
             ensure_ascii=False,
         )
-    flow.frame().to_csv(outputs.flow, index=False)
+    flow.frame().to_csv(flow_path, index=False)
     pd.DataFrame(flow.dropped, columns=["post_id", "variant", "step", "reason"]).to_csv(
-        outputs.dropped, index=False
+        dropped_path, index=False
     )

@@ -53,16 +53,21 @@ def _same_length(*arrays: np.ndarray) -> None:
         raise ValueError(f"inputs differ in length: {sorted(lengths)}")
 
 
-def confusion(y, pred) -> dict[str, int]:
-    """Confusion counts ``{"tp", "fp", "fn", "tn"}`` for binary labels and predictions."""
-    y, pred = _binary(y, "y"), _binary(pred, "pred")
-    _same_length(y, pred)
+def _counts(y: np.ndarray, pred: np.ndarray) -> dict[str, int]:
+    # Unchecked: the bootstrap calls this thousands of times on arrays already validated.
     return {
         "tp": int(np.sum((y == 1) & (pred == 1))),
         "fp": int(np.sum((y == 0) & (pred == 1))),
         "fn": int(np.sum((y == 1) & (pred == 0))),
         "tn": int(np.sum((y == 0) & (pred == 0))),
     }
+
+
+def confusion(y, pred) -> dict[str, int]:
+    """Confusion counts ``{"tp", "fp", "fn", "tn"}`` for binary labels and predictions."""
+    y, pred = _binary(y, "y"), _binary(pred, "pred")
+    _same_length(y, pred)
+    return _counts(y, pred)
 
 
 def prf(tp: float, fp: float, fn: float) -> tuple[float, float, float]:
@@ -75,10 +80,8 @@ def prf(tp: float, fp: float, fn: float) -> tuple[float, float, float]:
 
 def f1_of(label: np.ndarray, pred: np.ndarray) -> float:
     """F1 of binary predictions against binary labels (0 when undefined, as ``prf``)."""
-    tp = np.sum((label == 1) & (pred == 1))
-    fp = np.sum((label == 0) & (pred == 1))
-    fn = np.sum((label == 1) & (pred == 0))
-    return prf(tp, fp, fn)[2]
+    c = _counts(np.asarray(label), np.asarray(pred))
+    return prf(c["tp"], c["fp"], c["fn"])[2]
 
 
 def _check_folds(folds: pd.DataFrame) -> None:

@@ -27,6 +27,7 @@ rule label_corpus:
     input:
         posts=rules.collect_posts.output.posts,
         sheets=annotation_sheets,
+        adjudication_todo=adjudication_input,
     output:
         corpus="results/corpus/posts.jsonl",
         summary=report(

@@ -3,11 +3,11 @@ from pathlib import Path
 
 from snakemake.utils import validate
 
+from dealerdetect import registry
+
 validate(config, schema="../schemas/config.schema.yaml")
 
-VARIANTS = ["with_hashtags", "hashtags_only", "no_hashtags"]
-CLASSIC = ["decision_tree", "random_forest", "svm"]
-BASELINES = ["logistic_regression"]
+VARIANTS = list(registry.VARIANT_NAMES)
 SOURCE = config["collection"]["source"]
 RAW = f"data/raw/{SOURCE}"
 FOLDS = list(range(config["cv"]["folds"]))
@@ -32,11 +32,11 @@ localrules:
 
 wildcard_constraints:
     variant="|".join(VARIANTS),
-    protocol="paper|grouped",
+    protocol="|".join(registry.PROTOCOLS),
     fold=r"\d+",
-    classic="|".join(CLASSIC),
-    model="|".join(CLASSIC + BASELINES + ["lstm"]),
-    baseline="|".join(BASELINES),
+    classic="|".join(m for m in registry.CLASSIC_MODELS if m in registry.PAPER_MODELS),
+    model="|".join(registry.MODEL_NAMES),
+    baseline="|".join(registry.BASELINE_MODELS),
 
 
 def annotation_dir():
@@ -57,24 +57,67 @@ def annotation_sheets(wildcards):
     ]
 
 
+def coder_sheets(wildcards):
+    """The two coders' sheets (real data only; the simulated coders adjudicate themselves)."""
+    sheets = [f"{annotation_dir()}/annotator_{c}.csv" for c in ("a", "b")]
+    if SOURCE == "simulated" or not all(Path(p).exists() for p in sheets):
+        return []
+    return sheets
+
+
+def adjudicated_sheet(wildcards):
+    """The meeting's decisions so far (adjudication.csv), if the file exists."""
+    path = Path(annotation_dir(), "adjudication.csv")
+    return [str(path)] if path.exists() else []
+
+
+def adjudication_input(wildcards):
+    """The disagreements sheet, written before labelling whenever two coders' sheets exist."""
+    if not coder_sheets(wildcards):
+        return []
+    return [rules.adjudication_sheet.output.sheet]
+
+
 def models_run():
     """The paper's models to evaluate, then the extra baselines (listed apart in the tables)."""
     return config["models"]["run"] + config["models"]["baselines"]
 
 
-def classic_models():
-    return [m for m in models_run() if m in CLASSIC]
+# Jobs get only the config keys they read, through these get_* helpers (as rna-seq-star-deseq2
+# does). Snakemake reruns a job whose params changed, so a wider slice reruns needless jobs.
+def get_model_settings(model):
+    """``models.<model>``: the one model's own settings (estimator arguments, LSTM sizes)."""
+    return config["models"].get(model, {})
 
 
-def fold_outputs(protocol):
-    """Every fold's out-of-fold file for one protocol: models x variants x folds."""
+def get_validation_split(model):
+    """``cv.validation_split`` for the LSTM (its 70/30 split); nothing for other models."""
+    return (
+        config["cv"]["validation_split"]
+        if registry.model(model).kind == "lstm"
+        else None
+    )
+
+
+def is_last_fold(wildcards):
+    """The last fold's model also scores every post: the paper's whole-dataset AUC."""
+    return int(wildcards.fold) == FOLDS[-1]
+
+
+def fold_infos(wildcards):
+    """Every fold's info file of one protocol: models x variants x folds."""
     return expand(
         "results/cv/{protocol}/{variant}/{model}/fold{fold}.json",
-        protocol=protocol,
+        protocol=wildcards.protocol,
         variant=VARIANTS,
         model=models_run(),
         fold=FOLDS,
     )
+
+
+def fold_oofs(wildcards):
+    """The out-of-fold rows of the same jobs, in the same order as :func:`fold_infos`."""
+    return [p.removesuffix(".json") + ".parquet" for p in fold_infos(wildcards)]
 
 
 def all_outputs():

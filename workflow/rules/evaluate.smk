@@ -1,4 +1,5 @@
 # Model Training and Evaluation: one job per model x variant x fold, then aggregation.
+# A fold job writes scores only; the threshold is applied when the folds are aggregated.
 
 
 rule evaluate_classic:
@@ -17,8 +18,9 @@ rule evaluate_classic:
     threads: 1
     params:
         model=lambda wc: wc.classic,
-        models=config["models"],
-        cv=config["cv"],
+        settings=lambda wc: get_model_settings(wc.classic),
+        whole_dataset_auc=is_last_fold,
+        validation_split=None,
         seed=config["seed"],
     script:
         "../scripts/evaluate_fold.py"
@@ -35,8 +37,9 @@ use rule evaluate_classic as evaluate_baseline with:
         "benchmarks/evaluate/{protocol}/{variant}/{baseline}/fold{fold}.tsv"
     params:
         model=lambda wc: wc.baseline,
-        models=config["models"],
-        cv=config["cv"],
+        settings=lambda wc: get_model_settings(wc.baseline),
+        whole_dataset_auc=is_last_fold,
+        validation_split=None,
         seed=config["seed"],
 
 
@@ -53,18 +56,19 @@ rule evaluate_lstm:
         "logs/evaluate/{protocol}/{variant}/lstm/fold{fold}.log",
     benchmark:
         "benchmarks/evaluate/{protocol}/{variant}/lstm/fold{fold}.tsv"
+    # The LSTM folds are the longest jobs: start them first so short jobs fill the tail.
+    priority: 10
     conda:
         "../../environment.yml"
     threads: config["models"]["lstm"]["threads"]
-    # The LSTM folds are the longest jobs: start them first so short jobs fill the tail.
-    priority: 10
     resources:
         # On a cluster the exact Figure 2 model asks for a GPU; the cpu preset does not.
         gpu=1 if config["models"]["lstm"]["preset"] == "paper" else 0,
     params:
         model="lstm",
-        models=config["models"],
-        cv=config["cv"],
+        settings=get_model_settings("lstm"),
+        whole_dataset_auc=is_last_fold,
+        validation_split=get_validation_split("lstm"),
         seed=config["seed"],
     script:
         "../scripts/evaluate_fold.py"
@@ -72,7 +76,8 @@ rule evaluate_lstm:
 
 rule aggregate_cv:
     input:
-        infos=lambda wc: fold_outputs(wc.protocol),
+        infos=fold_infos,
+        oofs=fold_oofs,
     output:
         scores="results/cv/{protocol}/scores.csv",
         folds="results/cv/{protocol}/fold_metrics.csv",
@@ -84,5 +89,7 @@ rule aggregate_cv:
         "benchmarks/aggregate_cv/{protocol}.tsv"
     conda:
         "../../environment.yml"
+    params:
+        threshold=config["cv"]["threshold"],
     script:
         "../scripts/aggregate_cv.py"

@@ -15,9 +15,12 @@ rule final_model:
         "../../environment.yml"
     threads: 1
     params:
-        models=config["models"],
+        settings=lambda wc: get_model_settings(wc.model),
+        validation_split=lambda wc: get_validation_split(wc.model),
+        # Saved with the model: new posts are prepared and labelled as in the study.
         preprocessing=config["preprocessing"],
-        cv=config["cv"],
+        threshold=config["cv"]["threshold"],
+        source=SOURCE,
         seed=config["seed"],
     script:
         "../scripts/final_model.py"

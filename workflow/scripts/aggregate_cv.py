@@ -7,4 +7,12 @@ log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
 from dealerdetect.evaluation import aggregate  # noqa: E402
 
 sm = snakemake  # noqa: F821
-aggregate(sm.input.infos, sm.output)
+aggregate(
+    sm.input.infos,
+    sm.input.oofs,
+    threshold=sm.params.threshold,
+    scores_path=sm.output.scores,
+    folds_path=sm.output.folds,
+    oof_out=sm.output.oof,
+    history_path=sm.output.history,
+)

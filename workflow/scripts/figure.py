@@ -7,4 +7,9 @@ log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
 from dealerdetect.reporting.render import figure  # noqa: E402
 
 sm = snakemake  # noqa: F821
-figure(sm.params.kind, sm.input, sm.output.png, sm.wildcards.get("variant"))
+figure(
+    sm.params.kind,
+    sm.output.png,
+    variant=sm.wildcards.get("variant"),
+    **{name: path for name, path in sm.input.items()},
+)

@@ -1,11 +1,20 @@
 """Thin adapter: rule preprocess -> dealerdetect.preprocessing (steps 1-5)."""
 
+from pathlib import Path
+
 from dealerdetect.runlog import log_to
 
 log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
 
 from dealerdetect.corpus import read_corpus  # noqa: E402
-from dealerdetect.preprocessing import run_and_write  # noqa: E402
+from dealerdetect.preprocessing import write_preprocessed  # noqa: E402
 
 sm = snakemake  # noqa: F821
-run_and_write(read_corpus(sm.input.corpus), sm.params.settings, sm.output)
+write_preprocessed(
+    read_corpus(sm.input.corpus),
+    sm.params.settings,
+    variant_paths={Path(p).stem: p for p in sm.output.variants},
+    vocabulary_path=sm.output.vocabulary,
+    flow_path=sm.output.flow,
+    dropped_path=sm.output.dropped,
+)

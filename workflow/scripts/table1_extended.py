@@ -7,4 +7,12 @@ log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
 from dealerdetect.reporting.extended import write_extended  # noqa: E402
 
 sm = snakemake  # noqa: F821
-write_extended(sm.params.protocols, sm.input.oof, sm.input.folds, sm.params.seed, sm.output)
+write_extended(
+    sm.params.protocols,
+    sm.input.oof,
+    sm.input.folds,
+    sm.params.seed,
+    csv_path=sm.output.csv,
+    md_path=sm.output.md,
+    gap_path=sm.output.gap,
+)

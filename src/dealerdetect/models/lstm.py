@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 from dataclasses import asdict, dataclass
 
+from .. import registry
+
 PRESETS: dict[str, dict] = {
     # Figure 2 exactly.
     # Figure 2 exactly; the batch size is not given in the paper (Keras' default, 32).
@@ -175,14 +177,8 @@ def build_model(
     return model
 
 
-VARIANT_BLOCKS = {
-    "with_hashtags": (
-        "text",
-        "hashtags",
-    ),  # text without hashtags to one block, hashtags to the other
-    "no_hashtags": ("text",),
-    "hashtags_only": ("hashtags",),
-}
+# with_hashtags: the words to the text block, the hashtags to the other (see the registry).
+VARIANT_BLOCKS = {name: spec.lstm_blocks for name, spec in registry.VARIANTS.items()}
 
 
 def inputs_for(df, blocks):

@@ -15,24 +15,14 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from dealerdetect import MODELS, VARIANTS
+from dealerdetect import registry
+from dealerdetect.registry import MODEL_NAMES as MODELS
+from dealerdetect.registry import VARIANT_NAMES as VARIANTS
 
 DPI = 150
 OURS_LABEL = "This rerun"
 PAPER_LABEL = "Li et al. 2019"
 
-MODEL_LABELS = {
-    "decision_tree": "Decision tree",
-    "random_forest": "Random forest",
-    "svm": "SVM",
-    "lstm": "LSTM (study model)",
-}
-VARIANT_LABELS = {
-    "with_hashtags": "Text with hashtags",
-    "hashtags_only": "Hashtags only",
-    "no_hashtags": "Text without hashtags",
-    "all": "All variants",
-}
 _PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
 
 
@@ -75,11 +65,11 @@ def model_color(model: str) -> str:
 
 
 def model_label(model: str) -> str:
-    return MODEL_LABELS.get(model, model)
+    return registry.model_label(model, short=True)
 
 
 def variant_label(variant: str) -> str:
-    return VARIANT_LABELS.get(variant, variant)
+    return "All variants" if variant == "all" else registry.variant_label(variant)
 
 
 def require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:

@@ -11,9 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import stats
-
-PAPER_MODELS = ("decision_tree", "random_forest", "svm", "lstm")
+from .. import registry, stats
 
 
 def _row(oof: pd.DataFrame, folds: pd.DataFrame, seed: int, n_boot: int) -> dict:
@@ -58,7 +56,7 @@ def extended_table(
                 "protocol": protocol,
                 "variant": variant,
                 "model": model,
-                "in_paper": model in PAPER_MODELS,
+                "in_paper": model in registry.PAPER_MODELS,
                 **_row(o, f, seed, n_boot),
             }
         )
@@ -178,9 +176,11 @@ def protocol_gap(
     )
 
 
-def write_extended(protocols, oof_paths, fold_paths, seed: int, outputs) -> pd.DataFrame:
+def write_extended(
+    protocols, oof_paths, fold_paths, seed: int, csv_path, md_path, gap_path
+) -> pd.DataFrame:
     """Build the extended table over every protocol run; metrics in percent, p-values raw.
-    With both protocols, also the paper-minus-grouped F1 gap per model (``outputs.gap``)."""
+    With both protocols, also the paper-minus-grouped F1 gap per model (``gap_path``)."""
     parts, oofs = [], {}
     for protocol, oof_path, fold_path in zip(protocols, oof_paths, fold_paths, strict=True):
         oofs[protocol] = pd.read_parquet(oof_path)
@@ -190,14 +190,14 @@ def write_extended(protocols, oof_paths, fold_paths, seed: int, outputs) -> pd.D
         if {"paper", "grouped"} <= set(oofs)
         else pd.DataFrame(columns=GAP_COLUMNS)
     )
-    gaps.to_csv(outputs.gap, index=False)
+    gaps.to_csv(gap_path, index=False)
     table = pd.concat(parts, ignore_index=True)
     table[list(METRIC_COLUMNS)] = table[list(METRIC_COLUMNS)] * 100
     table = table.round(
         {c: 2 for c in METRIC_COLUMNS} | {"nb_p": 4, "mcnemar_p": 4, "nb_t": 3, "mcnemar_stat": 3}
     )
-    table.to_csv(outputs.csv, index=False)
-    with open(outputs.md, "w", encoding="utf-8") as fh:
+    table.to_csv(csv_path, index=False)
+    with open(md_path, "w", encoding="utf-8") as fh:
         fh.write(extended_markdown(table))
         if len(gaps):
             fh.write("\n" + gap_markdown(gaps))

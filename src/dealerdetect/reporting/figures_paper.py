@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import FancyBboxPatch, Patch
 
-from dealerdetect import VARIANTS
+from dealerdetect.registry import VARIANT_NAMES as VARIANTS
 from dealerdetect.reporting._plotting import (
     OURS_LABEL,
     PAPER_LABEL,

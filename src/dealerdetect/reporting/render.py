@@ -13,8 +13,9 @@ def _stem(png: str | Path) -> Path:
     return Path(png).with_suffix("")
 
 
-def figure(kind: str, inputs, png: str | Path, variant: str | None = None) -> list[Path]:
-    """Draw figure ``kind`` from ``inputs`` (a Snakemake input object or a dict) to ``png``/svg."""
+def figure(kind: str, png: str | Path, variant: str | None = None, **inputs) -> list[Path]:
+    """Draw figure ``kind`` to ``png`` (and its svg) from the result files named in ``inputs``
+    (e.g. ``oof=``, ``table1=``, ``history=``)."""
     stem = _stem(png)
     if kind == "roc_pr":
         oof = pd.read_parquet(inputs["oof"])

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import registry
 from ..corpus import DATA, paper_table2
 from ..preprocessing import dedupe_posts
 
@@ -15,18 +16,6 @@ MEASURES = (
     ("f1", "F1 score"),
     ("auc", "Area under the curve"),
 )
-MODEL_NAMES = {
-    "decision_tree": "Decision tree",
-    "random_forest": "Random forest",
-    "svm": "Support vector machine",
-    "lstm": "Study model (LSTM)",
-    "logistic_regression": "TF-IDF + logistic regression",
-}
-VARIANT_NAMES = {
-    "with_hashtags": "Text with hashtags",
-    "hashtags_only": "Hashtags only",
-    "no_hashtags": "Text without hashtags",
-}
 
 
 def paper_table1() -> pd.DataFrame:
@@ -37,12 +26,12 @@ def table1(scores: pd.DataFrame) -> pd.DataFrame:
     """Our scores (percent) with the paper's beside them, in the paper's row order."""
     paper = paper_table1().rename(columns={m: f"paper_{m}" for m, _ in MEASURES})
     # Table 1 holds the paper's four models; extra baselines go to the extended table.
-    scores = scores[scores["model"].isin(paper_table1()["model"])]
+    scores = scores[scores["model"].isin(registry.PAPER_MODELS)]
     out = scores[["variant", "model"] + [m for m, _ in MEASURES]].merge(
         paper, on=["variant", "model"], how="left"
     )
-    order = {v: i for i, v in enumerate(VARIANT_NAMES)}
-    morder = {m: i for i, m in enumerate(MODEL_NAMES)}
+    order = {v: i for i, v in enumerate(registry.VARIANT_NAMES)}
+    morder = {m: i for i, m in enumerate(registry.MODEL_NAMES)}
     out = out.sort_values(
         ["variant", "model"], key=lambda s: s.map(order if s.name == "variant" else morder)
     )
@@ -63,11 +52,11 @@ def table1_markdown(t1: pd.DataFrame, note: str = "") -> str:
         "",
     ]
     lines.append(
-        "| Performance measure | " + " | ".join(MODEL_NAMES.get(m, m) for m in models) + " |"
+        "| Performance measure | " + " | ".join(registry.model_label(m) for m in models) + " |"
     )
     lines.append("|---|" + "---:|" * len(models))
     for variant, block in t1.groupby("variant", sort=False):
-        lines.append(f"| **{VARIANT_NAMES.get(variant, variant)}, %** |" + " |" * len(models))
+        lines.append(f"| **{registry.variant_label(variant)}, %** |" + " |" * len(models))
         by_model = block.set_index("model")
         for key, label in MEASURES:
             cells = [

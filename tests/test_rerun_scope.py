@@ -1,0 +1,76 @@
+"""Edit one setting, rerun only what it touches (#13): dry runs after a complete tiny study."""
+
+import re
+
+import pytest
+import yaml
+from workflow_helpers import ROOT, snakemake
+
+pytestmark = pytest.mark.slow
+
+VARIANTS = ("with_hashtags", "hashtags_only", "no_hashtags")
+# What reads the aggregated folds: rerun whenever any fold job or the threshold changes.
+DOWNSTREAM = {
+    "aggregate_cv",
+    "table1",
+    "table1_extended",
+    "figure_roc_pr",
+    "figure_confusion",
+    "figure_learning_curves",
+    "figure_table1_bars",
+    "all",
+}
+
+
+def planned_jobs(wd, tmp_path, overlay: dict) -> list[tuple[str, dict]]:
+    """(rule, wildcards) of every job a dry run plans with ``overlay`` on top of tiny.yaml."""
+    path = tmp_path / "overlay.yaml"
+    path.write_text(yaml.safe_dump(overlay))
+    out = snakemake(
+        wd, "-n", "--configfile", str(ROOT / "tests/config/tiny.yaml"), str(path)
+    ).stdout
+    jobs, current = [], None
+    for line in out.splitlines():
+        m = re.match(r"^(?:local)?rule (\w+):$", line.strip())
+        if m:
+            current = (m.group(1), {})
+            jobs.append(current)
+        elif current and line.strip().startswith("wildcards:"):
+            pairs = line.split("wildcards:", 1)[1].split(",")
+            current[1].update(p.strip().split("=", 1) for p in pairs if "=" in p)
+    return jobs
+
+
+def model_of(wildcards: dict) -> str | None:
+    return wildcards.get("model") or wildcards.get("classic") or wildcards.get("baseline")
+
+
+def test_the_tiny_study_is_complete(tiny_run, tmp_path):
+    assert planned_jobs(tiny_run, tmp_path, {}) == []
+
+
+@pytest.mark.parametrize(
+    "overlay, model",
+    [
+        ({"models": {"random_forest": {"n_estimators": 10}}}, "random_forest"),
+        ({"models": {"lstm": {"epochs": 1}}}, "lstm"),
+    ],
+)
+def test_one_model_setting_reruns_that_model_and_what_reads_it(tiny_run, tmp_path, overlay, model):
+    jobs = planned_jobs(tiny_run, tmp_path, overlay)
+    folds = [w for r, w in jobs if r.startswith("evaluate_")]
+    finals = [w for r, w in jobs if r == "final_model"]
+    assert {model_of(w) for w in folds} == {model}
+    assert len(folds) == len(VARIANTS) * 3  # tiny.yaml: 3 folds, the paper protocol
+    assert sorted(w["variant"] for w in finals) == sorted(VARIANTS)
+    assert {w["model"] for w in finals} == {model}
+    others = {r for r, _ in jobs if not r.startswith("evaluate_") and r != "final_model"}
+    assert others <= DOWNSTREAM and "aggregate_cv" in others and "table1" in others
+
+
+def test_the_threshold_retrains_no_fold(tiny_run, tmp_path):
+    jobs = planned_jobs(tiny_run, tmp_path, {"cv": {"threshold": 0.6}})
+    rules = {r for r, _ in jobs}
+    assert not any(r.startswith("evaluate_") for r in rules)
+    # Final models carry the threshold in their meta.json, so they are saved again.
+    assert rules <= DOWNSTREAM | {"final_model"} and "aggregate_cv" in rules
