@@ -24,4 +24,4 @@ include: "workflow/rules/models.smk"
 rule all:
     default_target: True
     input:
-        all_outputs(),
+        all_outputs,

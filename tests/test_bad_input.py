@@ -13,7 +13,8 @@ from dealerdetect.collection.files import FileSource
 from dealerdetect.corpus import load_labels
 from dealerdetect.evaluation import make_folds, run_fold
 from dealerdetect.posts import PostFormatError, read_jsonl
-from dealerdetect.preprocessing import check_variants, dedupe_posts, preprocess
+from dealerdetect.preprocessing import dedupe_posts, preprocess
+from dealerdetect.variant_status import check_variants, variant_status
 
 GOOD = {"id": "1", "user": "a", "timestamp": "2018-08-01T00:00:00Z", "caption": "order now #xanax"}
 
@@ -101,19 +102,33 @@ def test_captions_that_clean_to_little_are_counted_with_a_reason(caption, reason
         assert set(df["id"]) | gone == {"0", "1", "2"}
 
 
-def test_a_variant_empty_after_cleaning_is_an_error_showing_the_flow():
+def test_an_empty_variant_is_not_run_or_with_strict_an_error_showing_the_flow():
     variants, _, flow = preprocess(corpus(["order now #xanax", "sober today #recovery"]))
     variants["no_hashtags"] = variants["no_hashtags"].iloc[0:0]
-    with pytest.raises(ValueError, match=r"(?s)variant no_hashtags is empty.*4_min_tokens"):
-        check_variants(variants, flow)
+    status = variant_status(variants, flow, folds=1).set_index("variant")
+    assert status.loc["no_hashtags", "status"] == "not run"
+    assert status.loc["no_hashtags", "reason"] == "empty after steps 1-5"
+    assert status.loc["with_hashtags", "status"] == "run"
+    with pytest.raises(ValueError, match=r"(?s)variant no_hashtags empty.*4_min_tokens"):
+        check_variants(variant_status(variants, flow, folds=1), flow)
 
 
-def test_a_corpus_with_no_dealer_posts_is_an_error():
+def test_a_corpus_with_no_dealer_posts_is_not_run_with_the_reason():
     variants, _, flow = preprocess(
         corpus(["order now quick #xanax", "sober today good #recovery"], [0, 0])
     )
-    with pytest.raises(ValueError, match="holds only non-dealer posts"):
-        check_variants(variants, flow)
+    status = variant_status(variants, flow, folds=2)
+    assert (status["status"] == "not run").all()
+    assert status["reason"].str.contains("holds only non-dealer posts").all()
+
+
+def test_fewer_posts_of_a_class_than_folds_is_not_run():
+    variants, _, flow = preprocess(
+        corpus(["order now quick #xanax", "sober today good #recovery", "beach day fun #sun"])
+    )
+    status = variant_status(variants, flow, folds=3).set_index("variant")
+    assert "fewer than the 3 folds" in status.loc["with_hashtags", "reason"]
+    assert variant_status(variants, flow, folds=1)["status"].eq("run").all()
 
 
 def test_a_training_fold_with_a_single_class_names_model_variant_and_fold():

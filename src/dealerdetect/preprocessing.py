@@ -143,7 +143,15 @@ class Flow:
     rows: list[dict] = field(default_factory=list)
     dropped: list[dict] = field(default_factory=list)
 
-    def step(self, step: str, variant: str, before: pd.DataFrame, after: pd.DataFrame, reason: str):
+    def step(
+        self,
+        step: str,
+        variant: str,
+        before: pd.DataFrame,
+        after: pd.DataFrame,
+        reason: str,
+        conflict_groups: int = 0,
+    ):
         gone = before.loc[~before.index.isin(after.index)]
         self.rows.append(
             {
@@ -153,6 +161,7 @@ class Flow:
                 "posts_out": len(after),
                 "dropped": len(gone),
                 "reason": reason if len(gone) else "",
+                "label_conflict_groups": conflict_groups,
             }
         )
         for pid in gone["id"]:
@@ -161,9 +170,9 @@ class Flow:
             )
 
     def frame(self) -> pd.DataFrame:
-        return pd.DataFrame(
-            self.rows, columns=["step", "variant", "posts_in", "posts_out", "dropped", "reason"]
-        )
+        columns = ["step", "variant", "posts_in", "posts_out", "dropped", "reason"]
+        out = pd.DataFrame(self.rows, columns=columns + ["label_conflict_groups"])
+        return out.fillna({"label_conflict_groups": 0}).astype({"label_conflict_groups": int})
 
 
 def dedupe_posts(hits: pd.DataFrame) -> pd.DataFrame:
@@ -187,11 +196,13 @@ def dedupe_posts(hits: pd.DataFrame) -> pd.DataFrame:
     return first
 
 
-def _dedupe_texts(df: pd.DataFrame, col: str) -> tuple[pd.DataFrame, int]:
-    """Step 5 for one variant: unique texts, and how many dropped copies had another label."""
+def _dedupe_texts(df: pd.DataFrame, col: str) -> tuple[pd.DataFrame, int, int]:
+    """Step 5 for one variant: unique texts; how many texts had copies carrying both labels
+    (groups) and how many copies beyond the first each such text had."""
     labels = df.groupby(col)["label"].nunique()
-    conflicted = int(df[col].map(labels).gt(1).sum() - (labels > 1).sum())
-    return df.drop_duplicates(col, keep="first"), conflicted
+    groups = int((labels > 1).sum())
+    conflicted = int(df[col].map(labels).gt(1).sum() - groups)
+    return df.drop_duplicates(col, keep="first"), groups, conflicted
 
 
 def preprocess(
@@ -200,12 +211,14 @@ def preprocess(
     hashtag_length: int = 15,
     min_tokens: int = 2,
     stopwords: str = "english",
+    variants: list[str] | tuple[str, ...] = registry.VARIANT_NAMES,
 ):
     """Run steps 1-5 on collection hits (columns id, user, timestamp, caption, found_via, label).
 
-    Returns ``(variants, vocab, flow)``: a DataFrame per variant (id, user, label, text, words,
-    tags, text_idx, tag_idx), the dictionary, and the Flow record.
+    Returns ``(variants, vocab, flow)``: a DataFrame per requested variant (id, user, label, text,
+    words, tags, text_idx, tag_idx), the dictionary, and the Flow record.
     """
+    wanted = [registry.variant(v).name for v in variants]
     flow = Flow()
     hits = posts.reset_index(drop=True)
     flow.rows.append(
@@ -248,17 +261,20 @@ def preprocess(
     )
     original = pd.concat([original, token_views(original["tokens"], original.index)], axis=1)
 
-    variants = {}
-    for spec in registry.VARIANTS.values():
+    out_variants = {}
+    for spec in (registry.VARIANTS[v] for v in wanted):
         name, col, reason = spec.name, spec.text_column, spec.empty_reason
         df = original if reason is None else original[original[col] != ""]
         if reason is not None:
             flow.step("4_variant", name, original, df, reason)
-        unique, conflicted = _dedupe_texts(df, col)
+        unique, groups, conflicted = _dedupe_texts(df, col)
         why = "duplicate text within the variant"
         if conflicted:
-            why += f" ({conflicted} copies carried the other label; the first copy's label kept)"
-        flow.step("5_dedupe_texts", name, df, unique, why)
+            why += (
+                f" ({groups} texts had copies with both labels, {conflicted} copies in all; "
+                "the first copy's label kept)"
+            )
+        flow.step("5_dedupe_texts", name, df, unique, why, conflict_groups=groups)
         out = pd.DataFrame(
             {
                 "id": unique["id"].astype(str),
@@ -270,37 +286,28 @@ def preprocess(
             }
         )
         out = add_indexes(out, vocab, text_length, hashtag_length)
-        variants[name] = out.reset_index(drop=True)
-    return variants, vocab, flow
-
-
-def check_variants(variants: dict[str, pd.DataFrame], flow: Flow) -> None:
-    """A variant the models cannot learn from is an error that shows where the posts went."""
-    for name, df in variants.items():
-        problem = None
-        if df.empty:
-            problem = "is empty after steps 1-5"
-        elif df["label"].nunique() < 2:
-            kind = "dealer" if int(df["label"].iloc[0]) == 1 else "non-dealer"
-            problem = f"holds only {kind} posts ({len(df)}); a classifier needs both labels"
-        if problem:
-            raise ValueError(
-                f"preprocessing: variant {name} {problem}. Posts left after each step:\n"
-                + flow.frame().to_string(index=False)
-            )
+        out_variants[name] = out.reset_index(drop=True)
+    return out_variants, vocab, flow
 
 
 def write_preprocessed(
     corpus: pd.DataFrame,
     settings: dict,
+    folds: int,
     variant_paths: dict[str, str | Path],
     vocabulary_path: str | Path,
     flow_path: str | Path,
     dropped_path: str | Path,
-) -> None:
-    """Steps 1-5 on the labelled corpus; write each variant in ``variant_paths`` (name -> path),
-    the dictionary, the flow and the dropped list."""
+    status_path: str | Path,
+) -> pd.DataFrame:
+    """Steps 1-5 on the labelled corpus for the variants in ``variant_paths`` (name -> path);
+    write them, the dictionary, the flow, the dropped list and each variant's status (usable by
+    ``folds``-fold cross-validation, or not run and why). With ``settings["strict"]`` an unusable
+    variant is an error instead. Returns the status table."""
     import json
+    import logging
+
+    from .variant_status import check_variants, variant_status
 
     variants, vocab, flow = preprocess(
         corpus,
@@ -308,8 +315,13 @@ def write_preprocessed(
         hashtag_length=settings["hashtag_length"],
         min_tokens=settings.get("min_tokens", 2),
         stopwords=settings.get("stopwords", "english"),
+        variants=list(variant_paths),
     )
-    check_variants(variants, flow)
+    status = variant_status(variants, flow, folds)
+    if settings.get("strict", False):
+        check_variants(status, flow)
+    for _, row in status[status["status"] != "run"].iterrows():
+        logging.warning("variant %s is not run: %s", row["variant"], row["reason"])
     for name, path in variant_paths.items():
         variants[name].to_parquet(path, index=False)
     with open(vocabulary_path, "w", encoding="utf-8") as fh:
@@ -322,3 +334,5 @@ def write_preprocessed(
     pd.DataFrame(flow.dropped, columns=["post_id", "variant", "step", "reason"]).to_csv(
         dropped_path, index=False
     )
+    status.to_csv(status_path, index=False)
+    return status

@@ -4,10 +4,14 @@ from pathlib import Path
 from snakemake.utils import validate
 
 from dealerdetect import registry
+from dealerdetect.variant_status import usable
 
 validate(config, schema="../schemas/config.schema.yaml")
 
-VARIANTS = list(registry.VARIANT_NAMES)
+# The variants preprocessing writes (preprocessing.variants); those it finds usable are run.
+VARIANTS = [
+    v for v in registry.VARIANT_NAMES if v in config["preprocessing"]["variants"]
+]
 SOURCE = config["collection"]["source"]
 RAW = f"data/raw/{SOURCE}"
 FOLDS = list(range(config["cv"]["folds"]))
@@ -104,12 +108,17 @@ def is_last_fold(wildcards):
     return int(wildcards.fold) == FOLDS[-1]
 
 
+def usable_variants():
+    """The variants the checkpoint found usable (the others are reported as not run)."""
+    return usable(checkpoints.preprocess.get().output.status)
+
+
 def fold_infos(wildcards):
-    """Every fold's info file of one protocol: models x variants x folds."""
+    """Every fold's info file of one protocol: models x usable variants x folds."""
     return expand(
         "results/cv/{protocol}/{variant}/{model}/fold{fold}.json",
         protocol=wildcards.protocol,
-        variant=VARIANTS,
+        variant=usable_variants(),
         model=models_run(),
         fold=FOLDS,
     )
@@ -120,19 +129,19 @@ def fold_oofs(wildcards):
     return [p.removesuffix(".json") + ".parquet" for p in fold_infos(wildcards)]
 
 
-def all_outputs():
-    """Everything a study run produces: corpus, preprocessing, tables, figures."""
+def all_outputs(wildcards):
+    """Everything a study run produces: corpus, preprocessing, tables, figures, final models
+    (per-variant figures and models for the usable variants only)."""
     tables = ["table1", "table1_extended", "table2", "characterization"]
     kinds = ["roc_pr", "confusion"] + (
         ["learning_curves"] if "lstm" in models_run() else []
     )
+    run = usable_variants()
     return (
         ["results/corpus/summary.json", "results/preprocess/flow.csv"]
         + expand("results/tables/{t}.{ext}", t=tables, ext=["csv", "md"])
-        + expand(
-            "results/figures/{k}_{v}.{ext}", k=kinds, v=VARIANTS, ext=["png", "svg"]
-        )
-        + expand("results/models/{v}/{m}", v=VARIANTS, m=models_run())
+        + expand("results/figures/{k}_{v}.{ext}", k=kinds, v=run, ext=["png", "svg"])
+        + expand("results/models/{v}/{m}", v=run, m=models_run())
         + expand(
             "results/figures/{k}.{ext}",
             k=["table1_bars", "table2_bars", "app_shares", "flow"],

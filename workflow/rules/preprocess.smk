@@ -1,7 +1,9 @@
 # Data Processing Phase, steps 1-5, and the cross-validation folds shared by every model.
+# A checkpoint: which variants can be cross-validated is known only once the posts are cleaned,
+# so the jobs after it are planned from its status table.
 
 
-rule preprocess:
+checkpoint preprocess:
     input:
         corpus=rules.label_corpus.output.corpus,
     output:
@@ -13,6 +15,11 @@ rule preprocess:
             category="2. Preprocessing",
         ),
         dropped="results/preprocess/dropped.csv",
+        status=report(
+            "results/preprocess/variants.csv",
+            caption="../report/variants.rst",
+            category="2. Preprocessing",
+        ),
     log:
         "logs/preprocess.log",
     benchmark:
@@ -21,6 +28,7 @@ rule preprocess:
         "../../environment.yml"
     params:
         settings=config["preprocessing"],
+        folds=config["cv"]["folds"],
     script:
         "../scripts/preprocess.py"
 

@@ -4,6 +4,7 @@
 rule table1:
     input:
         scores="results/cv/paper/scores.csv",
+        status=rules.preprocess.output.status,
     output:
         csv=report(
             "results/tables/table1.csv",
@@ -47,6 +48,7 @@ rule table1_extended:
     input:
         oof=expand("results/cv/{protocol}/oof.parquet", protocol=PROTOCOLS),
         folds=expand("results/cv/{protocol}/fold_metrics.csv", protocol=PROTOCOLS),
+        status=rules.preprocess.output.status,
     output:
         csv=report(
             "results/tables/table1_extended.csv",

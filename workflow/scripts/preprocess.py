@@ -13,8 +13,10 @@ sm = snakemake  # noqa: F821
 write_preprocessed(
     read_corpus(sm.input.corpus),
     sm.params.settings,
+    folds=sm.params.folds,
     variant_paths={Path(p).stem: p for p in sm.output.variants},
     vocabulary_path=sm.output.vocabulary,
     flow_path=sm.output.flow,
     dropped_path=sm.output.dropped,
+    status_path=sm.output.status,
 )

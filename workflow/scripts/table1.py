@@ -6,17 +6,16 @@ from dealerdetect.runlog import log_to
 
 log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
 
-from dealerdetect.reporting.tables import table1, table1_markdown, write_table  # noqa: E402
+from dealerdetect.reporting.tables import (  # noqa: E402
+    table1,
+    table1_markdown,
+    table1_note,
+    write_table,
+)
+from dealerdetect.variant_status import read_status  # noqa: E402
 
 sm = snakemake  # noqa: F821
-t1 = table1(pd.read_csv(sm.input.scores))
-note = (
-    "Scores are the mean over the folds of the paper protocol (shuffled K-fold over posts); AUC is "
-    "the mean of per-fold AUCs."
-)
-if sm.params.source == "simulated":
-    note += (
-        " The corpus is the embedded simulated Instagram: these numbers validate the pipeline, "
-        "not the paper."
-    )
+status = read_status(sm.input.status)
+t1 = table1(pd.read_csv(sm.input.scores), status)
+note = table1_note(sm.params.source, status)
 write_table(t1, table1_markdown(t1, note), sm.output.csv, sm.output.md)

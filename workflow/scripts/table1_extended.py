@@ -5,6 +5,7 @@ from dealerdetect.runlog import log_to
 log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
 
 from dealerdetect.reporting.extended import write_extended  # noqa: E402
+from dealerdetect.variant_status import read_status  # noqa: E402
 
 sm = snakemake  # noqa: F821
 write_extended(
@@ -15,4 +16,5 @@ write_extended(
     csv_path=sm.output.csv,
     md_path=sm.output.md,
     gap_path=sm.output.gap,
+    status=read_status(sm.input.status),
 )

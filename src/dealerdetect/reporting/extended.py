@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .. import registry, stats
+from .tables import not_run_rows
 
 
 def _row(oof: pd.DataFrame, folds: pd.DataFrame, seed: int, n_boot: int) -> dict:
@@ -177,10 +178,18 @@ def protocol_gap(
 
 
 def write_extended(
-    protocols, oof_paths, fold_paths, seed: int, csv_path, md_path, gap_path
+    protocols,
+    oof_paths,
+    fold_paths,
+    seed: int,
+    csv_path,
+    md_path,
+    gap_path,
+    status: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Build the extended table over every protocol run; metrics in percent, p-values raw.
-    With both protocols, also the paper-minus-grouped F1 gap per model (``gap_path``)."""
+    With both protocols, also the paper-minus-grouped F1 gap per model (``gap_path``).
+    Variants preprocessing found unusable (``status``) get rows marked not run."""
     parts, oofs = [], {}
     for protocol, oof_path, fold_path in zip(protocols, oof_paths, fold_paths, strict=True):
         oofs[protocol] = pd.read_parquet(oof_path)
@@ -195,10 +204,20 @@ def write_extended(
     table[list(METRIC_COLUMNS)] = table[list(METRIC_COLUMNS)] * 100
     table = table.round(
         {c: 2 for c in METRIC_COLUMNS} | {"nb_p": 4, "mcnemar_p": 4, "nb_t": 3, "mcnemar_stat": 3}
-    )
+    ).assign(status="run")
+    skipped = not_run_rows(status, list(dict.fromkeys(table["model"])))
+    if len(skipped):
+        table = pd.concat(
+            [table, *(skipped.assign(protocol=p) for p in protocols)], ignore_index=True
+        )
+        table["in_paper"] = table["model"].isin(registry.PAPER_MODELS)
     table.to_csv(csv_path, index=False)
     with open(md_path, "w", encoding="utf-8") as fh:
-        fh.write(extended_markdown(table))
+        fh.write(extended_markdown(table[table["status"] == "run"]))
+        if len(skipped):
+            notes = dict(zip(skipped["variant"], skipped["status"], strict=False))
+            fh.write("\nVariants not run: " + " ".join(f"{v}: {s}." for v, s in notes.items()))
+            fh.write("\n")
         if len(gaps):
             fh.write("\n" + gap_markdown(gaps))
     return table

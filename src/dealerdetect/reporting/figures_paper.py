@@ -92,7 +92,10 @@ def table1_bars(table1: pd.DataFrame, stem) -> list[Path]:
             if col == 0:
                 ax.set_ylabel(f"{metric_name} (%)")
             if row == 0:
-                ax.set_title(variant_label(variant), fontweight="bold")
+                status = part["status"].astype(str) if "status" in part else pd.Series([], dtype=str)
+                not_run = status.str.startswith("not run").any()
+                title = variant_label(variant) + (" (not run)" if not_run else "")
+                ax.set_title(title, fontweight="bold")
     fig.legend(
         handles=_legend_handles(),
         loc="outside lower center",

@@ -22,12 +22,40 @@ def paper_table1() -> pd.DataFrame:
     return pd.read_csv(DATA / "paper_table1.csv")
 
 
-def table1(scores: pd.DataFrame) -> pd.DataFrame:
-    """Our scores (percent) with the paper's beside them, in the paper's row order."""
+def not_run_rows(status: pd.DataFrame | None, models) -> pd.DataFrame:
+    """One row per model of each variant the study could not evaluate (metrics empty)."""
+    if status is None:
+        return pd.DataFrame(columns=["variant", "model", "status"])
+    skipped = status[status["status"] != "run"]
+    return pd.DataFrame(
+        [
+            {"variant": r["variant"], "model": m, "status": f"not run: {status_text(r)}"}
+            for _, r in skipped.iterrows()
+            for m in models
+        ],
+        columns=["variant", "model", "status"],
+    )
+
+
+def status_text(row) -> str:
+    return (
+        f"{row['reason']} ({row['posts']} posts: {row['dealer_posts']} dealer, "
+        f"{row['other_posts']} other)"
+    )
+
+
+def table1(scores: pd.DataFrame, status: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Our scores (percent) with the paper's beside them, in the paper's row order.
+
+    Variants the study could not evaluate (``status``, from preprocessing) keep their rows,
+    with empty metrics and the reason in ``status``.
+    """
     paper = paper_table1().rename(columns={m: f"paper_{m}" for m, _ in MEASURES})
     # Table 1 holds the paper's four models; extra baselines go to the extended table.
-    scores = scores[scores["model"].isin(registry.PAPER_MODELS)]
-    out = scores[["variant", "model"] + [m for m, _ in MEASURES]].merge(
+    scores = scores[scores["model"].isin(registry.PAPER_MODELS)].assign(status="run")
+    models = list(dict.fromkeys(scores["model"])) or list(registry.PAPER_MODELS)
+    scores = pd.concat([scores, not_run_rows(status, models)], ignore_index=True)
+    out = scores[["variant", "model"] + [m for m, _ in MEASURES] + ["status"]].merge(
         paper, on=["variant", "model"], how="left"
     )
     order = {v: i for i, v in enumerate(registry.VARIANT_NAMES)}
@@ -38,8 +66,8 @@ def table1(scores: pd.DataFrame) -> pd.DataFrame:
     return out.round(2).reset_index(drop=True)
 
 
-def _cell(value, paper) -> str:
-    ours = "–" if pd.isna(value) else f"{value:.2f}"
+def _cell(value, paper, not_run: bool = False) -> str:
+    ours = "not run" if not_run else ("–" if pd.isna(value) else f"{value:.2f}")
     return ours if pd.isna(paper) else f"{ours} ({paper:.2f})"
 
 
@@ -55,20 +83,57 @@ def table1_markdown(t1: pd.DataFrame, note: str = "") -> str:
         "| Performance measure | " + " | ".join(registry.model_label(m) for m in models) + " |"
     )
     lines.append("|---|" + "---:|" * len(models))
+    skipped = []
     for variant, block in t1.groupby("variant", sort=False):
         lines.append(f"| **{registry.variant_label(variant)}, %** |" + " |" * len(models))
         by_model = block.set_index("model")
+        not_run = str(block["status"].iloc[0]).startswith("not run")
+        if not_run:
+            skipped.append(f"{registry.variant_label(variant)}: {block['status'].iloc[0]}.")
         for key, label in MEASURES:
             cells = [
-                _cell(by_model.at[m, key], by_model.at[m, f"paper_{key}"])
+                _cell(by_model.at[m, key], by_model.at[m, f"paper_{key}"], not_run)
                 if m in by_model.index
                 else "–"
                 for m in models
             ]
             lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    if skipped:
+        lines += ["", "Variants not run: " + " ".join(skipped)]
     if note:
         lines += ["", note]
     return "\n".join(lines) + "\n"
+
+
+def label_conflicts_note(status: pd.DataFrame) -> str:
+    """How many texts step 5 kept one copy of although their copies carried both labels."""
+    run = status[status["label_conflict_groups"] > 0]
+    if run.empty:
+        return "Step 5 (duplicate texts) found no text whose copies carried both labels."
+    parts = ", ".join(
+        f"{registry.variant_label(r['variant'])} {r['label_conflict_groups']}"
+        for _, r in run.iterrows()
+    )
+    return (
+        "Step 5 kept one copy of each duplicate text, with the first copy's label; texts whose "
+        f"copies carried both labels: {parts} (see results/preprocess/flow.csv)."
+    )
+
+
+def table1_note(source: str, status: pd.DataFrame | None = None) -> str:
+    """The note under Table 1: how scores were computed, what the corpus is, and step 5."""
+    note = (
+        "Scores are the mean over the folds of the paper protocol (shuffled K-fold over posts); "
+        "AUC is the mean of per-fold AUCs."
+    )
+    if source == "simulated":
+        note += (
+            " The corpus is the embedded simulated Instagram: these numbers validate the "
+            "pipeline, not the paper."
+        )
+    if status is not None:
+        note += " " + label_conflicts_note(status)
+    return note
 
 
 def table2(corpus: pd.DataFrame) -> pd.DataFrame:
