@@ -65,6 +65,26 @@ def test_noisy_or_saturates_without_nan():
     assert accounts.noisy_or(np.full(5000, 0.999)) == pytest.approx(1.0)
 
 
+def test_noisy_or_ranks_accounts_whose_score_rounds_to_one():
+    # Two prolific accounts: both noisy-OR scores are 1.0 in floating point, but A's posts are
+    # less sure (1 - 1e-6 against 1 - 1e-9) so A must rank second though its id sorts first.
+    oof = pd.DataFrame(
+        {
+            "id": [f"Bx{i:02d}" for i in range(60)],
+            "user": [A] * 30 + [B] * 30,
+            "variant": "with_hashtags",
+            "model": "logistic_regression",
+            "fold": [0] * 30 + [1] * 30,
+            "label": [0] * 30 + [1] * 30,
+            "score": [1 - 1e-6] * 30 + [1 - 1e-9] * 30,
+            "pred": 1,
+        }
+    )
+    table = accounts.account_scores(oof, rules=["noisy_or"])
+    assert table["score"].tolist() == [1.0, 1.0]
+    assert accounts.account_metrics(table, ks=(1,))["precision_at_1"].item() == 1.0
+
+
 def test_an_account_split_across_folds_is_refused():
     leaky = OOF.assign(fold=[0, 1, 1, 1, 1, 2, 1, 1])  # A's two posts in folds 0 and 1
     with pytest.raises(ValueError, match=rf"1 users .*first: {A}, folds \[0, 1\].*grouped"):

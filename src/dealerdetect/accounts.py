@@ -8,7 +8,9 @@ paper's "dealer users"). Its score aggregates its posts' out-of-fold scores by o
 * ``mean``: the average post; one stray post does not flag an account;
 * ``noisy_or``: ``1 - prod(1 - p)``, the chance that at least one post is a dealer post were
   the posts independent. They are not (a dealer's posts are near-copies), so it is
-  over-confident and drifts to 1 with the number of posts.
+  over-confident and drifts to 1 with the number of posts. In floating point it reaches
+  exactly 1.0 for prolific dealers (11 accounts on the default corpus), so accounts are ranked
+  by ``rank_score`` = ``-log(1 - score)`` summed in logs, which keeps their order.
 
 An account may only be scored by models that never saw it: ``check_held_out`` verifies that
 all of an account's posts lie in one test fold (the grouped protocol), since every fold's
@@ -109,15 +111,22 @@ def check_held_out(folds: pd.DataFrame, users: pd.DataFrame, where: str = "") ->
         )
 
 
+def noisy_or_evidence(p) -> float:
+    """``-log(prod(1 - p))``: increases with ``noisy_or`` and does not round to a tie near 1."""
+    with np.errstate(divide="ignore"):
+        return float(-np.log1p(-np.asarray(p, dtype=float)).sum())
+
+
 def noisy_or(p) -> float:
     """``1 - prod(1 - p)``, in logs so thousands of posts do not underflow."""
-    p = np.asarray(p, dtype=float)
-    with np.errstate(divide="ignore"):
-        return float(-np.expm1(np.log1p(-p).sum()))
+    return float(-np.expm1(-noisy_or_evidence(p)))
 
 
 def account_scores(oof: pd.DataFrame, users=None, rules=RULES) -> pd.DataFrame:
-    """One row per variant, model, rule and user: score, label, n_posts, n_flagged.
+    """One row per variant, model, rule and user: score, rank_score, label, n_posts, n_flagged.
+
+    ``rank_score`` orders accounts (AUCs, precision@k, the review list): the score itself for
+    ``max`` and ``mean``, ``noisy_or_evidence`` for ``noisy_or``.
 
     ``oof`` holds out-of-fold rows (id, variant, model, fold, label, score, pred); ``users``
     maps id to user (frame(s) or path(s) of the variant parquets), or None when ``oof`` has a
@@ -145,14 +154,15 @@ def account_scores(oof: pd.DataFrame, users=None, rules=RULES) -> pd.DataFrame:
         base = pd.DataFrame(
             {"label": by["label"].max(), "n_posts": by.size(), "n_flagged": by["pred"].sum()}
         )
-        aggs = {"max": by["score"].max(), "mean": by["score"].mean()}
+        aggs = {"max": (by["score"].max(),) * 2, "mean": (by["score"].mean(),) * 2}
         if "noisy_or" in rules:
-            aggs["noisy_or"] = by["score"].agg(noisy_or)
+            aggs["noisy_or"] = (by["score"].agg(noisy_or), by["score"].agg(noisy_or_evidence))
         for rule in rules:
-            parts.append(
-                base.assign(variant=variant, model=model, rule=rule, score=aggs[rule]).reset_index()
-            )
-    cols = ["variant", "model", "rule", "user", "score", "label", "n_posts", "n_flagged"]
+            score, key = aggs[rule]
+            one = base.assign(variant=variant, model=model, rule=rule, score=score, rank_score=key)
+            parts.append(one.reset_index())
+    cols = ["variant", "model", "rule", "user", "score", "rank_score", "label", "n_posts"]
+    cols.append("n_flagged")
     out = pd.concat(parts, ignore_index=True)[cols]
     return out.astype({"label": int, "n_posts": int, "n_flagged": int})
 
@@ -180,7 +190,8 @@ def precision_at_k(label, score, ids, k: int) -> float:
 
 def account_metrics(accounts: pd.DataFrame, threshold: float = 0.5, ks=TOP_K) -> pd.DataFrame:
     """Per variant, model and rule: P, R, F1 at ``threshold`` (score > threshold, as for posts),
-    ROC AUC, PR AUC (average precision) and precision@k, as fractions; NaN AUCs on one class."""
+    ROC AUC, PR AUC (average precision) and precision@k by ``rank_score``, as fractions; NaN
+    AUCs on one class."""
     rows = []
     for (variant, model, rule), g in accounts.groupby(["variant", "model", "rule"], sort=True):
         pred = (g["score"] > threshold).astype(int)
@@ -188,10 +199,10 @@ def account_metrics(accounts: pd.DataFrame, threshold: float = 0.5, ks=TOP_K) ->
         p, r, f = prf(c["tp"], c["fp"], c["fn"])
         row = dict(variant=variant, model=model, rule=rule, accounts=len(g))
         row.update(dealer_accounts=int(g["label"].sum()), precision=p, recall=r, f1=f)
-        row.update(roc_auc=oof_auc(g["label"], g["score"]))
-        row.update(pr_auc=oof_pr_auc(g["label"], g["score"]), **c)
+        row.update(roc_auc=oof_auc(g["label"], g["rank_score"]))
+        row.update(pr_auc=oof_pr_auc(g["label"], g["rank_score"]), **c)
         for k in ks:
-            row[f"precision_at_{k}"] = precision_at_k(g["label"], g["score"], g["user"], k)
+            row[f"precision_at_{k}"] = precision_at_k(g["label"], g["rank_score"], g["user"], k)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -230,7 +241,7 @@ def ranked_list(
     ]
     if g.empty:
         raise ValueError(f"accounts: no accounts scored for {model}/{variant}/{rule}")
-    g = g.iloc[rank_order(g["score"], g["user"])].reset_index(drop=True)
+    g = g.iloc[rank_order(g["rank_score"], g["user"])].reset_index(drop=True)
     kinds = contact_kinds_by_user(_frames(contacts), _frames(users))
     g = g.assign(rank=np.arange(1, len(g) + 1), contact_kinds=g["user"].map(kinds).fillna(""))
     return g[list(RANKED_COLUMNS)]
