@@ -43,8 +43,11 @@ def test_pipeline_fits_predicts_and_takes_params():
 
 
 def test_defaults_are_the_documented_ones():
-    vec = make_char_ngram({}, seed=1).named_steps["vectorizer"]
+    pipe = make_char_ngram({}, seed=1)
+    vec, clf = pipe.named_steps["vectorizer"], pipe.named_steps["classifier"]
     assert (vec.ngram_range, vec.min_df, vec.lowercase) == ((2, 5), 2, True)
+    assert (clf.C, clf.random_state) == (10.0, 1)
+    assert make_char_ngram({"C": 1.0}).named_steps["classifier"].C == 1.0
 
 
 @pytest.mark.parametrize("misspelt", ["xanaxx", "2mgxanax", "#xanaxx"])

@@ -23,10 +23,13 @@ VECTORIZER_KEYS = ("ngram_range", "min_df", "max_df", "max_features")
 def make_char_ngram(params: dict | None = None, seed: int = 0) -> Pipeline:
     """A fresh, unfitted char n-gram pipeline; ``params`` may override any default below.
 
-    Defaults: ``ngram_range=(2, 5)``, ``min_df=2`` (an n-gram in one training post only cannot
-    generalise to another post and is mostly a fragment of one rare token; it halves the
-    feature count), ``sublinear_tf`` and lower-casing as the word TF-IDF baseline, and the
-    word baseline's LogisticRegression (sklearn defaults, no class weights, ``max_iter=2000``).
+    Defaults: ``ngram_range=(2, 5)``; ``min_df=2``: an n-gram in one training post only cannot
+    generalise to another post (on the real SMS spam corpus it halves the features, 40.8k to
+    21.6k, for 0.4 F1 points, within the folds' spread; the simulated corpus has a closed
+    vocabulary and barely changes); ``sublinear_tf`` and lower-casing as the word TF-IDF
+    baseline; the word baseline's LogisticRegression (no class weights, ``max_iter=2000``) at
+    the study's word-LR ``C=10`` (config.yaml): at sklearn's ``C=1`` the ~10-20k n-gram
+    features underfit, 4-10 F1 points lower on every variant and protocol measured.
     """
     params = dict(params or {})
     vec_args = {k: params.pop(k) for k in VECTORIZER_KEYS if k in params}
@@ -34,6 +37,7 @@ def make_char_ngram(params: dict | None = None, seed: int = 0) -> Pipeline:
     vec_args["ngram_range"] = tuple(vec_args.get("ngram_range", (2, 5)))
     vec_args.setdefault("min_df", 2)
     vec = TfidfVectorizer(analyzer="char_wb", lowercase=True, sublinear_tf=True, **vec_args)
+    params.setdefault("C", 10.0)
     params.setdefault("max_iter", 2000)
     est = LogisticRegression(random_state=seed, **params)
     return Pipeline([("vectorizer", vec), ("classifier", est)])
