@@ -183,3 +183,23 @@ def test_privacy_check_refuses_handles_and_details(tmp_path):
         accounts.check_ranked_privacy(ranked.assign(handle="plugdaddy420"))
     with pytest.raises(ValueError, match="unknown contact kinds"):
         accounts.contact_kinds_by_user(CONTACTS.assign(contacts="(213) 555-0147"), USERS)
+
+
+def test_write_accounts_reads_paths(tmp_path):
+    """The workflow passes paths: OOF and variant parquet, corpus jsonl (ids that look numeric)."""
+    numeric = {old: f"{i:04d}" for i, old in enumerate(OOF["id"])}  # "0001" must stay "0001"
+    oof = OOF.assign(id=OOF["id"].map(numeric))
+    users = USERS.assign(id=oof["id"])
+    oof.to_parquet(tmp_path / "oof.parquet")
+    users.to_parquet(tmp_path / "variant.parquet")
+    CONTACTS.assign(id=CONTACTS["id"].map(numeric)).to_json(
+        tmp_path / "posts.jsonl", orient="records", lines=True
+    )
+    _, ranked = accounts.write_accounts(
+        tmp_path / "oof.parquet",
+        [tmp_path / "variant.parquet"],
+        tmp_path / "posts.jsonl",
+        tmp_path / "accounts.csv",
+        tmp_path / "ranked.csv",
+    )
+    assert ranked.set_index("user").loc[A, "contact_kinds"] == "bio,phone,wickr"

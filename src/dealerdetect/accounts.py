@@ -53,12 +53,14 @@ RANKED_COLUMNS = (
 
 
 def _frame(x) -> pd.DataFrame:
-    """A frame as given, or read from a .parquet / .csv path (ids as strings)."""
+    """A frame as given, or read from a .parquet / .jsonl (the corpus) / .csv path."""
     if isinstance(x, pd.DataFrame):
         return x
     path = Path(x)
     if path.suffix == ".parquet":
         return pd.read_parquet(path)
+    if path.suffix == ".jsonl":
+        return pd.read_json(path, lines=True, dtype={"id": str, "user": str})
     return pd.read_csv(path, dtype={"id": str, "user": str})
 
 
