@@ -8,13 +8,16 @@ folder, by the one kind of file found in it, searched recursively):
   row 1, first post = row 2 (a multi-line caption is still one row). Timestamps are ISO 8601
   (naive = UTC) or Unix seconds. ``hashtags`` (optional): space/comma separated, '#' optional;
   absent column or empty cell -> taken from the caption. ``comments`` (optional): a JSON list of
-  ``{"user", "timestamp", "text"}`` objects or of strings.
+  ``{"user", "timestamp", "text"}`` objects or of strings. ``url`` and ``image`` (optional): a
+  link that opens the post and its picture (URL or local file), shown to the coders only.
 * ``instaloader``: the ``.json``/``.json.xz`` files instaloader saves, ``{"node": {...},
   "instaloader": {"node_type": "Post"}}``. Each node is wrapped in ``instaloader.Post`` over a
   context that refuses every request, so instaloader's own accessors read it and nothing is
   fetched; a node lacking e.g. the owner's name is an error. Comments come from the node's
   comment edges or instaloader's ``<name>_comments.json`` beside it. Row is always 1 (one post
-  a file); other structures (Profile, Hashtag, resume files) go to ``skipped``.
+  a file); other structures (Profile, Hashtag, resume files) go to ``skipped``. ``url`` is the
+  post's Instagram address; ``image`` the picture saved beside the file (``<name>.jpg``) or else
+  the node's ``display_url``.
 
 Post ids are unique: an exact repeat (ignoring ``found_via``/``loop``/``source``) is kept once
 and listed in ``skipped``; the same id with other content is an error naming both places.
@@ -48,16 +51,25 @@ from . import CollectionError
 from .base import Source
 from .instagram import post_from_instaloader
 
-COLUMNS = {k: k for k in ("id", "user", "timestamp", "caption", "hashtags", "comments")}
+COLUMNS = {
+    k: k for k in ("id", "user", "timestamp", "caption", "hashtags", "comments", "url", "image")
+}
 REQUIRED = ("id", "user", "timestamp", "caption")
 SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".json": "instaloader"}
 IGNORED = ("found_via", "loop", "source")
+# The picture instaloader saves beside <name>.json(.xz): <name>.jpg, or <name>_1.jpg for an album.
+PICTURES = (".jpg", "_1.jpg", ".jpeg", ".png", ".webp")
 
 
 def _kind(p: Path) -> str | None:
     if p.name.endswith("_comments.json"):
         return None
     return "instaloader" if p.name.endswith(".json.xz") else SUFFIXES.get(p.suffix.lower())
+
+
+def _stem(p: Path) -> str:
+    """instaloader's name for a post, shared by its .json(.xz), pictures and comments."""
+    return p.name[: -len(".json.xz")] if p.name.endswith(".json.xz") else p.stem
 
 
 def read_csv_table(path: str | Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -154,6 +166,7 @@ class FileSource(Source):
         self.columns = {**COLUMNS, **(cfg.get("columns") or {})}
         self.apply_discovery = bool(cfg.get("apply_discovery", True))
         self.skipped: list[dict] = []
+        self.origin: dict[str, tuple[str, int]] = {}  # post id -> (file, row) it was read from
         self._posts: list[Post] = []
         self._load()
         self._newest_first = sorted(self._posts, key=lambda p: p.id)
@@ -187,6 +200,7 @@ class FileSource(Source):
                 content = {k: v for k, v in post.to_dict().items() if k not in IGNORED}
                 if post.id not in first:
                     first[post.id] = (str(path), row, content)
+                    self.origin[post.id] = (str(path), row)
                     self._posts.append(post)
                     continue
                 f0, r0, c0 = first[post.id]
@@ -244,7 +258,11 @@ class FileSource(Source):
                     raise PostFormatError(path, row, field, f"malformed JSON: {err.msg}") from err
                 comments = _comments(raw, path, row, field)
             mentions = list(dict.fromkeys(m.lower() for m in MENTION_RE.findall(caption)))
-            yield row, Post(pid, user, ts, caption, tags, mentions, comments, source="file")
+            links = {"url": cell("url"), "image": cell("image")}
+            yield (
+                row,
+                Post(pid, user, ts, caption, tags, mentions, comments, source="file", **links),
+            )
 
     def _instaloader(self, path: Path) -> Iterator[tuple[int, Post]]:
         try:
@@ -284,11 +302,13 @@ class FileSource(Source):
             except (KeyError, TypeError, ValueError, OverflowError, AttributeError) as err:
                 why = f"missing or malformed ({type(err).__name__}: {err})"
                 raise PostFormatError(path, 1, field, why) from err
-        yield 1, post_from_instaloader(ip, self._node_comments(path, node), source="file")
+        base = _stem(path)
+        saved = [path.with_name(base + s) for s in PICTURES if path.with_name(base + s).is_file()]
+        image = str(saved[0]) if saved else None
+        yield 1, post_from_instaloader(ip, self._node_comments(path, node), "file", image)
 
     def _node_comments(self, path: Path, node: dict) -> list[Comment]:
-        base = path.name[: -len(".json.xz")] if path.name.endswith(".xz") else path.stem
-        side = path.with_name(base + "_comments.json")
+        side = path.with_name(_stem(path) + "_comments.json")
         if side.exists():
             try:
                 raw = json.loads(side.read_text(encoding="utf-8"))
