@@ -303,3 +303,27 @@ def test_jsonl_fields_of_the_wrong_type_name_file_row_field(tmp_path, extra, fie
     with pytest.raises(PostFormatError, match=why) as info:
         FileSource({"path": str(f)})
     assert (info.value.path, info.value.row, info.value.field) == (str(f), 2, field)
+
+
+def test_committed_real_shaped_fixtures_load_as_described():
+    """tests/data/no_hashtags and one_class_variant (used by the study tests) keep their shape."""
+    from pathlib import Path
+
+    from dealerdetect.annotation import read_labels_file
+
+    data = Path(__file__).parent / "data"
+    src = FileSource({"path": str(data / "no_hashtags/posts.jsonl"), "apply_discovery": False})
+    posts = src.all_posts()
+    labels = read_labels_file(data / "no_hashtags/labels.csv")
+    assert len(posts) == 200 and set(labels) == {p.id for p in posts} and not src.skipped
+    assert all(p.hashtags == [] and "#" not in p.caption for p in posts)
+    assert all(WINDOW.start <= p.time <= WINDOW.end for p in posts)
+    assert 0.15 <= sum(labels.values()) / len(labels) <= 0.25
+
+    cols = {"id": "msg_id", "user": "author", "timestamp": "sent_at", "caption": "text"}
+    path = data / "one_class_variant/posts.csv"
+    posts = FileSource({"path": str(path), "columns": cols}).all_posts()
+    labels = read_labels_file(data / "one_class_variant/labels.csv")
+    assert set(labels) == {p.id for p in posts}
+    tagged = {labels[p.id] for p in posts if p.hashtags}
+    assert tagged == {1} and {labels[p.id] for p in posts if not p.hashtags} == {0, 1}
