@@ -209,3 +209,11 @@ def test_unknown_tokens_at_predict_time_map_to_the_unknown_index():
 def test_folds_on_too_few_posts_is_a_clear_error():
     with pytest.raises(ValueError, match=r"cv \(paper protocol, 2 posts\)"):
         make_folds(corpus(["a b", "c d"]), 10, 0)
+
+
+def test_a_labels_file_contradicting_both_coders_names_the_file(tmp_path):
+    sheet(tmp_path / "annotator_a.csv", [("1", 1)])
+    sheet(tmp_path / "annotator_b.csv", [("1", 1)])
+    sheet(tmp_path / "labels.csv", [("1", 0)])
+    with pytest.raises(ValueError, match=r"labels.csv: the labels file contradicts .*'1'"):
+        load_labels(tmp_path, ids=["1"])

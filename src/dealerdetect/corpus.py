@@ -183,7 +183,10 @@ def load_labels(
         else None
     )
     one = ann.read_labels_file(sheets["labels"]) if sheets["labels"].exists() else None
-    labels, missing = ann.final_labels(a, b, adj, one, ids=ids)
+    try:
+        labels, missing = ann.final_labels(a, b, adj, one, ids=ids)
+    except ValueError as err:  # labels.csv against the coders' agreed label: name the file
+        raise ValueError(f"{sheets['labels']}: {err}") from err
     if missing:
         raise ann.LabelsIncomplete(missing, {k: str(v) for k, v in sheets.items()})
     report: dict = {"posts": len(labels), "dealer_posts": int(sum(labels.values()))}

@@ -17,7 +17,7 @@ folder, by the one kind of file found in it, searched recursively):
   comment edges or instaloader's ``<name>_comments.json`` beside it. Row is always 1 (one post
   a file); other structures (Profile, Hashtag, resume files) go to ``skipped``. ``url`` is the
   post's Instagram address; ``image`` the picture saved beside the file (``<name>.jpg``) or else
-  the node's ``display_url``.
+  the node's ``display_url``. Read by :mod:`.instaloader_files`.
 
 Post ids are unique: an exact repeat (ignoring ``found_via``/``loop``/``source``) is kept once
 and listed in ``skipped``; the same id with other content is an error naming both places.
@@ -29,13 +29,9 @@ import copy
 import csv
 import io
 import json
-import lzma
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
-
-import instaloader
 
 from ..posts import (
     MENTION_RE,
@@ -43,13 +39,11 @@ from ..posts import (
     Post,
     PostFormatError,
     extract_hashtags,
-    format_time,
-    parse_time,
     read_jsonl,
 )
 from . import CollectionError
 from .base import Source
-from .instagram import post_from_instaloader
+from .instaloader_files import parse_comments, parse_timestamp, read_instaloader_file
 
 COLUMNS = {
     k: k for k in ("id", "user", "timestamp", "caption", "hashtags", "comments", "url", "image")
@@ -57,19 +51,12 @@ COLUMNS = {
 REQUIRED = ("id", "user", "timestamp", "caption")
 SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".json": "instaloader"}
 IGNORED = ("found_via", "loop", "source")
-# The picture instaloader saves beside <name>.json(.xz): <name>.jpg, or <name>_1.jpg for an album.
-PICTURES = (".jpg", "_1.jpg", ".jpeg", ".png", ".webp")
 
 
 def _kind(p: Path) -> str | None:
     if p.name.endswith("_comments.json"):
         return None
     return "instaloader" if p.name.endswith(".json.xz") else SUFFIXES.get(p.suffix.lower())
-
-
-def _stem(p: Path) -> str:
-    """instaloader's name for a post, shared by its .json(.xz), pictures and comments."""
-    return p.name[: -len(".json.xz")] if p.name.endswith(".json.xz") else p.stem
 
 
 def read_csv_table(path: str | Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -100,50 +87,6 @@ def read_csv_table(path: str | Path) -> tuple[list[str], list[tuple[int, list[st
     if not out or out[0][0] != 1:
         raise PostFormatError(path, 1, "<header>", "missing header row")
     return [h.strip() for h in out[0][1]], out[1:]
-
-
-def _timestamp(value: str) -> str:
-    v = value.strip()
-    if re.fullmatch(r"\d+(\.\d+)?", v):
-        return format_time(datetime.fromtimestamp(float(v), tz=UTC))
-    return format_time(parse_time(v))
-
-
-def _comments(raw, path, row: int, field: str) -> list[Comment]:
-    if not isinstance(raw, list):
-        raise PostFormatError(path, row, field, "expected a JSON list of comments")
-    out = []
-    for j, c in enumerate(raw):
-        if isinstance(c, str):
-            out.append(Comment("", "", c))
-            continue
-        if not isinstance(c, dict) or not isinstance(c.get("text"), str):
-            raise PostFormatError(path, row, f"{field}[{j}]", "expected an object with 'text'")
-        owner = c.get("owner")
-        user = c.get("user") or (owner.get("username") if isinstance(owner, dict) else "")
-        when = c.get("timestamp", c.get("created_at", ""))
-        if isinstance(when, int | float):
-            when = _timestamp(str(when))
-        out.append(Comment(str(user or ""), str(when or ""), c["text"]))
-    return out
-
-
-class _Offline(Exception):
-    pass
-
-
-class _OfflineContext:
-    """Stands in for ``InstaloaderContext``: any request instaloader tries raises ``_Offline``."""
-
-    username = None
-    is_logged_in = False
-    iphone_support = False
-
-    def __getattr__(self, name):
-        def refuse(*_args, **_kwargs):
-            raise _Offline(name)
-
-        return refuse
 
 
 class FileSource(Source):
@@ -213,6 +156,9 @@ class FileSource(Source):
                     path, row, "id", f"id {post.id!r} also at {f0} row {r0} with other {diff}"
                 )
 
+    def _instaloader(self, path: Path) -> Iterator[tuple[int, Post]]:
+        return read_instaloader_file(path, self.skipped)
+
     def _jsonl(self, path: Path) -> Iterator[tuple[int, Post]]:
         with open(path, "rb") as fh:  # read_jsonl skips blank lines; number the others
             rows = [i for i, b in enumerate(fh, 1) if b.decode("utf-8", "replace").strip()]
@@ -242,7 +188,7 @@ class FileSource(Source):
 
             pid, user, ts = cell("id", True), cell("user", True), cell("timestamp", True)
             try:
-                ts = _timestamp(ts)
+                ts = parse_timestamp(ts)
             except (ValueError, OverflowError, OSError) as err:
                 why = f"not a timestamp (ISO 8601 or Unix seconds): {ts!r}"
                 raise PostFormatError(path, row, self.columns["timestamp"], why) from err
@@ -256,71 +202,13 @@ class FileSource(Source):
                     raw = json.loads(cell("comments"))
                 except json.JSONDecodeError as err:
                     raise PostFormatError(path, row, field, f"malformed JSON: {err.msg}") from err
-                comments = _comments(raw, path, row, field)
+                comments = parse_comments(raw, path, row, field)
             mentions = list(dict.fromkeys(m.lower() for m in MENTION_RE.findall(caption)))
             links = {"url": cell("url"), "image": cell("image")}
             yield (
                 row,
                 Post(pid, user, ts, caption, tags, mentions, comments, source="file", **links),
             )
-
-    def _instaloader(self, path: Path) -> Iterator[tuple[int, Post]]:
-        try:
-            raw = lzma.decompress(path.read_bytes()) if path.name.endswith(".xz") else None
-        except lzma.LZMAError as err:
-            raise PostFormatError(path, 1, "<file>", f"not a valid .xz file: {err}") from err
-        raw = path.read_bytes() if raw is None else raw
-        try:
-            d = json.loads(raw.decode("utf-8"))
-        except UnicodeDecodeError as err:
-            raise PostFormatError(path, 1, "<file>", f"not UTF-8 ({err.reason})") from err
-        except json.JSONDecodeError as err:
-            why = f"malformed JSON at line {err.lineno} column {err.colno}: {err.msg}"
-            raise PostFormatError(path, 1, "<file>", why) from err
-        if not isinstance(d, dict) or not isinstance(d.get("node"), dict) or "instaloader" not in d:
-            why = 'not an instaloader structure {"node": {...}, "instaloader": {...}}'
-            raise PostFormatError(path, 1, "<file>", why)
-        node_type = (d.get("instaloader") or {}).get("node_type")
-        if node_type != "Post":
-            reason = f"instaloader {node_type} structure, not a Post"
-            self.skipped.append({"file": str(path), "row": 1, "reason": reason})
-            return
-        node = d["node"]
-        if not node.get("shortcode") and not node.get("code"):
-            raise PostFormatError(path, 1, "node.shortcode", "missing")
-        ip = instaloader.Post(_OfflineContext(), node)
-        for field, get in (
-            ("node.owner.username", lambda: ip.owner_username),
-            ("node.taken_at_timestamp", lambda: ip.date_utc),
-            ("node.edge_media_to_caption", lambda: ip.caption),
-        ):
-            try:
-                get()
-            except _Offline as err:
-                why = "missing (instaloader would have to fetch it from Instagram)"
-                raise PostFormatError(path, 1, field, why) from err
-            except (KeyError, TypeError, ValueError, OverflowError, AttributeError) as err:
-                why = f"missing or malformed ({type(err).__name__}: {err})"
-                raise PostFormatError(path, 1, field, why) from err
-        base = _stem(path)
-        saved = [path.with_name(base + s) for s in PICTURES if path.with_name(base + s).is_file()]
-        image = str(saved[0]) if saved else None
-        yield 1, post_from_instaloader(ip, self._node_comments(path, node), "file", image)
-
-    def _node_comments(self, path: Path, node: dict) -> list[Comment]:
-        side = path.with_name(_stem(path) + "_comments.json")
-        if side.exists():
-            try:
-                raw = json.loads(side.read_text(encoding="utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as err:
-                raise PostFormatError(side, 1, "<file>", f"unreadable comments: {err}") from err
-            return _comments(raw, side, 1, "comments")
-        for key in ("edge_media_to_parent_comment", "edge_media_to_comment"):
-            edges = (node.get(key) or {}).get("edges")
-            if edges:
-                nodes = [e.get("node") if isinstance(e, dict) else e for e in edges]
-                return _comments(nodes, path, 1, f"node.{key}.edges")
-        return []
 
     # -- Source ------------------------------------------------------------------------
     def feed(self, hashtag: str) -> Iterator[Post]:
