@@ -15,6 +15,7 @@ from dealerdetect.annotation import (
     cohen_kappa,
     disagreements,
     final_labels,
+    labels_file_overrides,
     read_adjudication_sheet,
     read_labels_file,
     read_sheet,
@@ -45,9 +46,11 @@ def test_sheet_roundtrip_sorted_by_id(tmp_path):
     path = write_sheet(POSTS, tmp_path / "a.csv")
     with open(path, encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
-    assert rows[0] == ["post_id", "user", "caption", "label"]
+    assert rows[0] == [
+        "post_id", "user", "caption", "hashtags", "comments", "url", "image", "label"
+    ]  # fmt: skip
     assert [r[0] for r in rows[1:]] == sorted(A)
-    assert rows[1][2] == POSTS[-1]["caption"] and all(r[3] == "" for r in rows[1:])
+    assert rows[1][2] == POSTS[-1]["caption"] and all(r[-1] == "" for r in rows[1:])
     fill(path, A)
     assert read_sheet(path, "annotator_a") == A
 
@@ -142,3 +145,87 @@ def test_non_utf8_sheet(tmp_path):
     with pytest.raises(PostFormatError, match="not UTF-8") as info:
         read_sheet(f, "annotator_b")
     assert (info.value.row, info.value.field) == (2, "caption")
+
+
+def test_sheet_shows_what_the_coders_need(tmp_path):
+    post = {
+        "id": "Bq1",
+        "user": "u_1",
+        "caption": "bars in stock, wickr: [HANDLE]",
+        "hashtags": ["xanax", "bars"],
+        "comments": [
+            {"user": "u_2", "timestamp": "", "text": "price?\nhow much"},
+            {"user": "u_1", "timestamp": "", "text": "check [URL]"},
+        ],
+        "url": "https://www.instagram.com/p/Bq1/",
+        "image": "https://cdn.test/p.jpg",
+    }
+    path = write_sheet(
+        [post, {"id": "a0", "user": "u_3", "caption": "old-style row"}], tmp_path / "s.csv"
+    )
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows[0] == {  # sorted by id: "Bq1" < "a0"
+        "post_id": "Bq1",
+        "user": "u_1",
+        "caption": "bars in stock, wickr: [HANDLE]",
+        "hashtags": "#xanax #bars",
+        "comments": "u_2: price? how much\nu_1 (poster): check [URL]",
+        "url": "https://www.instagram.com/p/Bq1/",
+        "image": "https://cdn.test/p.jpg",
+        "label": "",
+    }
+    assert rows[1]["hashtags"] == rows[1]["url"] == rows[1]["image"] == ""
+
+
+def test_filled_sheets_old_and_new_read_the_same(tmp_path):
+    old = tmp_path / "old.csv"
+    old.write_text("post_id,user,caption,label\np1,u,hi,1\np2,u,yo,0\n", encoding="utf-8")
+    new = write_sheet(
+        [{"id": i, "user": "u", "caption": "x", "url": "https://x.test", "hashtags": ["a"]}
+         for i in ("p1", "p2")],
+        tmp_path / "new.csv",
+    )  # fmt: skip
+    fill(new, {"p1": 1, "p2": 0})
+    assert read_sheet(old, "annotator_a") == read_sheet(new, "annotator_b") == {"p1": 1, "p2": 0}
+
+
+def test_template_from_raw_posts_redacts_and_links(tmp_path):
+    from dealerdetect.corpus import annotation_template
+    from dealerdetect.posts import Comment, Post, write_jsonl
+
+    raw = tmp_path / "posts.jsonl"
+    p = Post(
+        "Bq1",
+        "u_1",
+        "2018-08-01T00:00:00Z",
+        "xanax bars text +1 (555) 013-2233 #xanax",
+        ["xanax"],
+        comments=[Comment("u_2", "", "mine is +44 7700 900123, call me")],
+        url="https://www.instagram.com/p/Bq1/",
+        image="https://cdn.test/Bq1.jpg",
+        found_via="xanax",
+    )
+    write_jsonl([p, Post(**{**p.to_dict(), "comments": p.comments, "found_via": "bars"})], raw)
+    out = tmp_path / "data" / "to_annotate.csv"
+    assert annotation_template(raw, tmp_path / "none", out) == 1
+    with open(out, encoding="utf-8-sig", newline="") as fh:
+        (row,) = list(csv.DictReader(fh))
+    assert "555" not in row["caption"] and "7700" not in row["comments"]
+    assert "[PHONE]" in row["caption"] and row["comments"] == "u_2: mine is [PHONE], call me"
+    assert (row["hashtags"], row["url"], row["image"]) == (
+        "#xanax",
+        "https://www.instagram.com/p/Bq1/",
+        "https://cdn.test/Bq1.jpg",
+    )
+    with pytest.raises(ValueError, match="never under results/"):
+        annotation_template(raw, tmp_path / "none", tmp_path / "results" / "annotation" / "s.csv")
+
+
+def test_labels_file_overrides_only_where_it_decides():
+    a, b = {"p1": 1, "p2": 1, "p3": 0}, {"p1": 1, "p3": 1}
+    adj = {"p3": 1}
+    one = {"p1": 1, "p2": 0, "p3": 1, "p4": 1}
+    # p2: only a labelled it, and the file says otherwise; p1/p3 are decided by coders/meeting.
+    assert labels_file_overrides(a, b, adj, one) == ["p2"]
+    assert labels_file_overrides(a, b, adj, None) == []

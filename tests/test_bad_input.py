@@ -185,7 +185,33 @@ def test_posts_outside_the_window_are_counted_not_lost(tmp_path):
     counts = collect(cfg, seed=0, salt="s", out_dir=tmp_path / "raw")
     skipped = pd.read_csv(tmp_path / "raw" / "skipped.csv", dtype=str)
     assert counts["posts"] == 1 and list(skipped["post_id"]) == ["2"]
-    assert skipped["reason"].iloc[0] == "outside the collection window"
+    # The config's dates are UTC days; the reason says so and names where the post was read.
+    assert skipped["reason"].iloc[0] == (
+        "outside the collection window 2018-07-19T00:00:00Z to 2018-10-18T23:59:59Z (UTC)"
+    )
+    assert (skipped["file"].iloc[0], skipped["row"].iloc[0]) == (str(path), "2")
+
+
+def test_labels_for_posts_not_in_the_corpus_are_counted_and_listed(tmp_path, caplog):
+    sheet(tmp_path / "labels.csv", [("1", 1), ("2", 0), ("gone-7", 1), ("gone-3", 0)])
+    with caplog.at_level("WARNING"):
+        labels, report = load_labels(tmp_path, ids=["1", "2"])
+    assert labels == {"1": 1, "2": 0}
+    assert report["unknown_ids"] == {"count": 2, "post_ids": ["gone-3", "gone-7"]}
+    assert "2 labelled post ids are not in the corpus" in caplog.text and "gone-3" in caplog.text
+
+
+def test_a_labels_file_overriding_a_coder_is_reported(tmp_path, caplog):
+    # Post 2 was labelled by coder a only; labels.csv gives the other label and is used.
+    sheet(tmp_path / "annotator_a.csv", [("1", 1), ("2", 1)])
+    sheet(tmp_path / "annotator_b.csv", [("1", 1)])
+    sheet(tmp_path / "labels.csv", [("2", 0), ("3", 1)])
+    with caplog.at_level("WARNING"):
+        labels, report = load_labels(tmp_path, ids=["1", "2", "3"])
+    assert labels == {"1": 1, "2": 0, "3": 1}
+    assert report["labels_file_overrides"] == {"count": 1, "post_ids": ["2"]}
+    assert report["unknown_ids"]["count"] == 0
+    assert "labels.csv gives the other label" in caplog.text and ": 2" in caplog.text
 
 
 def test_unknown_tokens_at_predict_time_map_to_the_unknown_index():
@@ -198,3 +224,11 @@ def test_unknown_tokens_at_predict_time_map_to_the_unknown_index():
 def test_folds_on_too_few_posts_is_a_clear_error():
     with pytest.raises(ValueError, match=r"cv \(paper protocol, 2 posts\)"):
         make_folds(corpus(["a b", "c d"]), 10, 0)
+
+
+def test_a_labels_file_contradicting_both_coders_names_the_file(tmp_path):
+    sheet(tmp_path / "annotator_a.csv", [("1", 1)])
+    sheet(tmp_path / "annotator_b.csv", [("1", 1)])
+    sheet(tmp_path / "labels.csv", [("1", 0)])
+    with pytest.raises(ValueError, match=r"labels.csv: the labels file contradicts .*'1'"):
+        load_labels(tmp_path, ids=["1"])

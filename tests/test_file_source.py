@@ -252,3 +252,78 @@ def test_configuration_errors(tmp_path):
         FileSource({"path": str(tmp_path)})
     with pytest.raises(CollectionError, match="unknown keys"):
         FileSource({"path": str(tmp_path / "a.csv"), "columns": {"likes": "n"}})
+
+
+def test_links_for_the_coders_from_every_format(tmp_path):
+    """url/image reach the Post: instaloader (Instagram address; saved picture or display_url),
+    JSON Lines fields and CSV columns; absent means empty, never invented."""
+    d = tmp_path / "il"
+    d.mkdir()
+    node = il_node("Bq1Xy", 1533117600, "#xanaxangel hi")
+    save_instaloader(d / "2018-08-01_10-00-00_UTC", {**node, "display_url": "https://cdn.test/a"})
+    save_instaloader(d / "2018-08-02_10-00-00_UTC", il_node("Bq2Zz", 1533204000, "#x"), xz=True)
+    (d / "2018-08-02_10-00-00_UTC.jpg").write_bytes(b"\xff\xd8")
+    got = {p.id: (p.url, p.image) for p in FileSource({"path": str(d)}).all_posts()}
+    assert got == {
+        "Bq1Xy": ("https://www.instagram.com/p/Bq1Xy/", "https://cdn.test/a"),
+        "Bq2Zz": ("https://www.instagram.com/p/Bq2Zz/", str(d / "2018-08-02_10-00-00_UTC.jpg")),
+    }
+
+    f = write_jsonl(
+        tmp_path / "m.jsonl",
+        [
+            post("j1", "2018-08-01T10:00:00Z", "hi", url="https://forum.test/t/1", image="1.png"),
+            post("j2", "2018-08-01T10:00:00Z", "no links"),
+        ],
+    )
+    got = [(p.url, p.image) for p in FileSource({"path": str(f)}).all_posts()]
+    assert got == [("https://forum.test/t/1", "1.png"), ("", "")]
+
+    c = tmp_path / "e.csv"
+    c.write_text(HEADER.strip() + ",link\n1,u,2018-08-01,hi,https://x.test/1\n2,u,2018-08-01,b,\n")
+    src = FileSource({"path": str(c), "columns": {"url": "link"}})
+    assert [(p.url, p.image) for p in src.all_posts()] == [("https://x.test/1", ""), ("", "")]
+
+
+@pytest.mark.parametrize(
+    "extra, field, why",
+    [
+        ({"mentions": [123]}, "mentions[0]", "expected a user name"),
+        ({"mentions": "RealHandle"}, "mentions", "expected a list of user names, got str"),
+        ({"id": True}, "id", "got bool"),
+        ({"user": False}, "user", "got bool"),
+        ({"url": 5}, "url", "expected a string"),
+    ],
+)
+def test_jsonl_fields_of_the_wrong_type_name_file_row_field(tmp_path, extra, field, why):
+    # mentions [123] used to crash with AttributeError, "RealHandle" became ten one-letter
+    # handles, and JSON true became the id "True".
+    good = post("ok", "2018-08-01T10:00:00Z", "fine", mentions=["someone"])
+    f = write_jsonl(tmp_path / "w.jsonl", [good, {**good, "id": "bad", **extra}])
+    with pytest.raises(PostFormatError, match=why) as info:
+        FileSource({"path": str(f)})
+    assert (info.value.path, info.value.row, info.value.field) == (str(f), 2, field)
+
+
+def test_committed_real_shaped_fixtures_load_as_described():
+    """tests/data/no_hashtags and one_class_variant (used by the study tests) keep their shape."""
+    from pathlib import Path
+
+    from dealerdetect.annotation import read_labels_file
+
+    data = Path(__file__).parent / "data"
+    src = FileSource({"path": str(data / "no_hashtags/posts.jsonl"), "apply_discovery": False})
+    posts = src.all_posts()
+    labels = read_labels_file(data / "no_hashtags/labels.csv")
+    assert len(posts) == 200 and set(labels) == {p.id for p in posts} and not src.skipped
+    assert all(p.hashtags == [] and "#" not in p.caption for p in posts)
+    assert all(WINDOW.start <= p.time <= WINDOW.end for p in posts)
+    assert 0.15 <= sum(labels.values()) / len(labels) <= 0.25
+
+    cols = {"id": "msg_id", "user": "author", "timestamp": "sent_at", "caption": "text"}
+    path = data / "one_class_variant/posts.csv"
+    posts = FileSource({"path": str(path), "columns": cols}).all_posts()
+    labels = read_labels_file(data / "one_class_variant/labels.csv")
+    assert set(labels) == {p.id for p in posts}
+    tagged = {labels[p.id] for p in posts if p.hashtags}
+    assert tagged == {1} and {labels[p.id] for p in posts if not p.hashtags} == {0, 1}

@@ -6,7 +6,10 @@ together [...] and all authors conferred on the correct classification of the po
 
 Workflow: :func:`write_sheet` once per coder (same posts, sorted by id); each coder fills
 ``label`` with 1 (selling drugs and giving contact information) or 0 (``yes``/``no`` are
-accepted too); :func:`read_sheet` both; :func:`cohen_kappa` reports agreement;
+accepted too). Each row holds what the paper's coders saw: the (redacted) caption, hashtags
+and comments, a link that opens the post and the image where the source gives one. Only
+``post_id`` and ``label`` are read back, so other columns (and older four-column sheets) do
+not matter. :func:`read_sheet` both; :func:`cohen_kappa` reports agreement;
 :func:`write_adjudication_sheet` lists the disagreements, where the meeting's decision goes in
 ``final``; :func:`final_labels` merges everything. Posts annotated elsewhere can come from one
 ``post_id,label`` file (:func:`read_labels_file`). Sheets are CSV in UTF-8 with a byte-order
@@ -24,7 +27,7 @@ from typing import NamedTuple
 from .collection.files import read_csv_table
 from .posts import PostFormatError
 
-SHEET_COLUMNS = ["post_id", "user", "caption", "label"]
+SHEET_COLUMNS = ["post_id", "user", "caption", "hashtags", "comments", "url", "image", "label"]
 ADJUDICATION_COLUMNS = ["post_id", "caption", "annotator_a", "annotator_b", "final"]
 VALUES = {"0": 0, "1": 1, "no": 0, "yes": 1}
 
@@ -84,13 +87,45 @@ def _write(path: str | Path, header: list[str], rows: Iterable[list]) -> Path:
     return path
 
 
+def _hashtags_cell(tags) -> str:
+    return " ".join(f"#{t}" for t in (tags or []))
+
+
+def _comments_cell(comments, poster: str) -> str:
+    """One comment a line, ``user: text``; the poster's own replies marked, as coders look
+    for a seller answering a buyer."""
+    lines = []
+    for c in comments or []:
+        who = c.get("user", "") if isinstance(c, Mapping) else getattr(c, "user", "")
+        text = c.get("text", "") if isinstance(c, Mapping) else getattr(c, "text", "")
+        mark = " (poster)" if poster and who == poster else ""
+        lines.append(f"{who or '?'}{mark}: {' '.join(str(text).split())}")
+    return "\n".join(lines)
+
+
 def write_sheet(posts: Iterable[Mapping] | Mapping[str, Mapping], path: str | Path) -> Path:
-    """A coder's sheet: ``post_id,user,caption,label`` sorted by post id, ``label`` empty."""
+    """A coder's sheet (:data:`SHEET_COLUMNS`) sorted by post id, ``label`` empty.
+
+    Each post is a mapping with ``user``, ``caption`` and optionally ``hashtags`` (list),
+    ``comments`` (``{user, text}`` mappings), ``url`` and ``image``; the caller redacts texts.
+    """
     by_id = _posts_by_id(posts)
-    rows = (
-        [pid, by_id[pid].get("user", ""), by_id[pid].get("caption", ""), ""]
-        for pid in sorted(by_id)
-    )
+    rows = []
+    for pid in sorted(by_id):
+        p = by_id[pid]
+        user = p.get("user", "")
+        rows.append(
+            [
+                pid,
+                user,
+                p.get("caption", ""),
+                _hashtags_cell(p.get("hashtags")),
+                _comments_cell(p.get("comments"), user),
+                p.get("url", "") or "",
+                p.get("image", "") or "",
+                "",
+            ]
+        )
     return _write(path, SHEET_COLUMNS, rows)
 
 
@@ -193,6 +228,28 @@ def write_adjudication_sheet(
         for pid in sorted(set(map(str, ids)))
     )
     return _write(path, ADJUDICATION_COLUMNS, rows)
+
+
+def labels_file_overrides(
+    a: Mapping[str, int] | None,
+    b: Mapping[str, int] | None,
+    adjudication: Mapping[str, int] | None,
+    single: Mapping[str, int] | None,
+) -> list[str]:
+    """Ids whose final label comes from the labels file against a coder's label, sorted.
+
+    That is a post only one coder labelled (so :func:`final_labels` takes the file's label)
+    where that coder said otherwise; worth a warning, as the file silently wins.
+    """
+    a, b, adj, one = dict(a or {}), dict(b or {}), dict(adjudication or {}), dict(single or {})
+    out = []
+    for pid, label in one.items():
+        if pid in adj or (pid in a and pid in b):
+            continue  # decided by the coders or the meeting, not by the file
+        coder = a.get(pid, b.get(pid))
+        if coder is not None and coder != label:
+            out.append(pid)
+    return sorted(out)
 
 
 def final_labels(

@@ -7,6 +7,7 @@ describes a simulated or a real corpus alike, beside the paper's figures.
 from __future__ import annotations
 
 import functools
+import logging
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +19,7 @@ from .preprocessing import dedupe_posts
 from .privacy import redact
 
 DATA = Path(__file__).parent / "data"
+log = logging.getLogger(__name__)
 
 
 def paper_table2() -> pd.DataFrame:
@@ -145,6 +147,11 @@ def load_labels(
     ``adjudication.csv`` (decisions where they disagreed) and/or ``labels.csv`` (one
     ``post_id,label`` file annotated elsewhere). Raises ``LabelsIncomplete`` naming exactly what
     is missing; never returns partial labels.
+
+    The report counts and lists (post ids only) what was set aside, each also a warning in the
+    log: ``unknown_ids``, labels for posts not in ``ids`` (not collected, or outside the
+    window); ``labels_file_overrides``, posts only one coder labelled where ``labels.csv``
+    gave the other label and was used.
     """
     from . import annotation as ann
 
@@ -176,10 +183,35 @@ def load_labels(
         else None
     )
     one = ann.read_labels_file(sheets["labels"]) if sheets["labels"].exists() else None
-    labels, missing = ann.final_labels(a, b, adj, one, ids=ids)
+    try:
+        labels, missing = ann.final_labels(a, b, adj, one, ids=ids)
+    except ValueError as err:  # labels.csv against the coders' agreed label: name the file
+        raise ValueError(f"{sheets['labels']}: {err}") from err
     if missing:
         raise ann.LabelsIncomplete(missing, {k: str(v) for k, v in sheets.items()})
     report: dict = {"posts": len(labels), "dealer_posts": int(sum(labels.values()))}
+    if ids is not None:
+        given = set(a or {}) | set(b or {}) | set(adj or {}) | set(one or {})
+        unknown = sorted(given - set(map(str, ids)))
+        report["unknown_ids"] = {"count": len(unknown), "post_ids": unknown}
+        if unknown:
+            log.warning(
+                "%d labelled post ids are not in the corpus and were ignored (%s): %s",
+                len(unknown),
+                d,
+                _first(unknown),
+            )
+    overrides = ann.labels_file_overrides(a, b, adj, one)
+    if one is not None:
+        report["labels_file_overrides"] = {"count": len(overrides), "post_ids": overrides}
+    if overrides:
+        log.warning(
+            "%s: for %d posts labelled by one coder only, labels.csv gives the other label and "
+            "was used: %s",
+            sheets["labels"],
+            len(overrides),
+            _first(overrides),
+        )
     if a is not None and b is not None:
         both = {k: a[k] for k in a if k in b}
         report.update(
@@ -195,22 +227,38 @@ def load_labels(
     return labels, report
 
 
-def annotation_template(corpus: pd.DataFrame, annotation_dir: str | Path, out: str | Path) -> int:
+def _first(ids: list[str], n: int = 10) -> str:
+    return ", ".join(ids[:n]) + (", ..." if len(ids) > n else "")
+
+
+def annotation_template(raw_path: str | Path, annotation_dir: str | Path, out: str | Path) -> int:
     """Write the sheet coders fill (step 6) for every post without a final label yet.
 
-    Stable order (by post id), pseudonymous users, redacted captions: coders see that a phone
-    number or handle was there, which is what the coding scheme asks ("contact information"),
-    never the detail itself. Returns the number of posts in the sheet.
+    Stable order (by post id), pseudonymous users, redacted captions and comments: coders see
+    that a phone number or handle was there, which is what the coding scheme asks ("contact
+    information"), never the detail itself; the post's link and image let them see the rest,
+    as the paper's coders did. The sheet links to public posts about drug sales, so it is
+    sensitive: ``out`` must not be under ``results/`` (kept for data under ``data/``).
+    Returns the number of posts in the sheet.
     """
     from . import annotation as ann
+    from .posts import read_jsonl
 
+    if "results" in Path(out).parts:
+        raise ValueError(
+            f"{out}: coder sheets link to the posts; write them under data/ (git-ignored), "
+            "never under results/"
+        )
+    corpus = build_corpus(raw_path)
+    links = {p.id: {"url": p.url, "image": p.image} for p in read_jsonl(raw_path)}
     posts = dedupe_posts(corpus)
     try:
         labels, _ = load_labels(annotation_dir, ids=sorted(posts["id"]))
     except ann.LabelsIncomplete as err:
         labels = {i: 0 for i in set(posts["id"]) - {m.post_id for m in err.missing}}
     todo = posts[~posts["id"].isin(labels)]
-    ann.write_sheet(todo[["id", "user", "caption"]].to_dict("records"), out)
+    rows = todo[["id", "user", "caption", "hashtags", "comments"]].to_dict("records")
+    ann.write_sheet([{**r, **links.get(r["id"], {})} for r in rows], out)
     return len(todo)
 
 

@@ -46,6 +46,10 @@ class Post:
     found_via: str = ""  # the hashtag whose feed yielded this hit
     loop: int = 1
     source: str = "simulated"
+    # For the coders (step 6) only, never used by a model: a link that opens the post and the
+    # image (URL or local file) where the source gives one; empty when it does not.
+    url: str = ""
+    image: str = ""
 
     @property
     def time(self) -> datetime:
@@ -59,7 +63,8 @@ class Post:
         def need(name: str, kind: type | tuple[type, ...]):
             if name not in d or d[name] is None:
                 raise PostFormatError(path, row, name, "missing")
-            if not isinstance(d[name], kind):
+            # bool is an int to Python: JSON true must not become the id "True"
+            if not isinstance(d[name], kind) or isinstance(d[name], bool):
                 raise PostFormatError(
                     path, row, name, f"expected {kind}, got {type(d[name]).__name__}"
                 )
@@ -88,20 +93,40 @@ class Post:
             comments.append(
                 Comment(str(c.get("user", "")), str(c.get("timestamp", "")), c.get("text", ""))
             )
+        mentions = d.get("mentions")
+        if mentions is None:
+            mentions = []
+        # A bare string would be split into one-letter handles; numbers have no .lower().
+        if not isinstance(mentions, list):
+            got = f"{type(mentions).__name__} {mentions!r}"[:60]
+            raise PostFormatError(
+                path, row, "mentions", f"expected a list of user names, got {got}"
+            )
+        for j, m in enumerate(mentions):
+            if not isinstance(m, str) or not m.strip():
+                why = f"expected a user name (a non-empty string), got {m!r}"
+                raise PostFormatError(path, row, f"mentions[{j}]", why)
         loop = d.get("loop", 1)
-        if not isinstance(loop, int):
+        if not isinstance(loop, int) or isinstance(loop, bool):
             raise PostFormatError(path, row, "loop", "expected an integer")
+        links = {}
+        for name in ("url", "image"):
+            value = d.get(name) or ""
+            if not isinstance(value, str):
+                raise PostFormatError(path, row, name, "expected a string")
+            links[name] = value.strip()
         return cls(
             id=str(pid),
             user=str(need("user", (str, int))),
             timestamp=ts,
             caption=caption,
             hashtags=[h.lower().lstrip("#") for h in hashtags],
-            mentions=list(d.get("mentions") or []),
+            mentions=list(mentions),
             comments=comments,
             found_via=str(d.get("found_via", "")),
             loop=loop,
             source=str(d.get("source", "")),
+            **links,
         )
 
 

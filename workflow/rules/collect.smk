@@ -55,7 +55,7 @@ rule annotation_sheet:
     input:
         posts=rules.collect_posts.output.posts,
     output:
-        sheet="results/annotation/to_annotate.csv",
+        sheet=f"data/annotation/{SOURCE}/to_annotate.csv",
     log:
         "logs/annotation_sheet.log",
     benchmark:

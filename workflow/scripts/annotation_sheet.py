@@ -6,8 +6,8 @@ from dealerdetect.runlog import log_to
 
 log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
 
-from dealerdetect.corpus import annotation_template, build_corpus  # noqa: E402
+from dealerdetect.corpus import annotation_template  # noqa: E402
 
 sm = snakemake  # noqa: F821
-n = annotation_template(build_corpus(sm.input.posts), sm.params.annotation_dir, sm.output.sheet)
+n = annotation_template(sm.input.posts, sm.params.annotation_dir, sm.output.sheet)
 logging.info("%d posts to annotate -> %s", n, sm.output.sheet)

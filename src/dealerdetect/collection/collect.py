@@ -12,7 +12,7 @@ import csv
 import logging
 from pathlib import Path
 
-from ..posts import Post, write_jsonl
+from ..posts import Post, format_time, write_jsonl
 from ..privacy import pseudonym
 from . import make_source
 from .base import Window
@@ -52,6 +52,12 @@ def collect(collection_cfg: dict, seed: int, salt: str, out_dir: str | Path) -> 
     source = make_source(collection_cfg, seed)
     window = Window.from_config(collection_cfg["window"])
     disc = Discovery()
+    # Naive dates in the config are UTC days (Window.from_config); say so where posts are dropped.
+    outside = (
+        f"outside the collection window {format_time(window.start)} to "
+        f"{format_time(window.end)} (UTC)"
+    )
+    origin = getattr(source, "origin", {})  # file sources: where each post was read
     hits: list[Post] = []
     skipped: list[dict] = []
     try:
@@ -61,14 +67,8 @@ def collect(collection_cfg: dict, seed: int, salt: str, out_dir: str | Path) -> 
                 if p.time in window:
                     hits.append(pseudonymize(p, salt))
                 else:
-                    skipped.append(
-                        {
-                            "file": "",
-                            "row": "",
-                            "post_id": p.id,
-                            "reason": "outside the collection window",
-                        }
-                    )
+                    where, row = origin.get(p.id, ("", ""))
+                    skipped.append({"file": where, "row": row, "post_id": p.id, "reason": outside})
         else:
             for post in discover(
                 source,
@@ -85,11 +85,10 @@ def collect(collection_cfg: dict, seed: int, salt: str, out_dir: str | Path) -> 
                 for p in source.all_posts():
                     if p.id not in reached:
                         why = (
-                            "outside the collection window"
-                            if p.time not in window
-                            else "not reached by the hashtag loops"
+                            outside if p.time not in window else "not reached by the hashtag loops"
                         )
-                        skipped.append({"file": "", "row": "", "post_id": p.id, "reason": why})
+                        where, row = origin.get(p.id, ("", ""))
+                        skipped.append({"file": where, "row": row, "post_id": p.id, "reason": why})
     finally:
         # What was collected before a refusal is kept: write it, then let the error surface.
         n = write_jsonl(hits, out / "posts.jsonl")

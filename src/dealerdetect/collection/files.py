@@ -8,13 +8,16 @@ folder, by the one kind of file found in it, searched recursively):
   row 1, first post = row 2 (a multi-line caption is still one row). Timestamps are ISO 8601
   (naive = UTC) or Unix seconds. ``hashtags`` (optional): space/comma separated, '#' optional;
   absent column or empty cell -> taken from the caption. ``comments`` (optional): a JSON list of
-  ``{"user", "timestamp", "text"}`` objects or of strings.
+  ``{"user", "timestamp", "text"}`` objects or of strings. ``url`` and ``image`` (optional): a
+  link that opens the post and its picture (URL or local file), shown to the coders only.
 * ``instaloader``: the ``.json``/``.json.xz`` files instaloader saves, ``{"node": {...},
   "instaloader": {"node_type": "Post"}}``. Each node is wrapped in ``instaloader.Post`` over a
   context that refuses every request, so instaloader's own accessors read it and nothing is
   fetched; a node lacking e.g. the owner's name is an error. Comments come from the node's
   comment edges or instaloader's ``<name>_comments.json`` beside it. Row is always 1 (one post
-  a file); other structures (Profile, Hashtag, resume files) go to ``skipped``.
+  a file); other structures (Profile, Hashtag, resume files) go to ``skipped``. ``url`` is the
+  post's Instagram address; ``image`` the picture saved beside the file (``<name>.jpg``) or else
+  the node's ``display_url``. Read by :mod:`.instaloader_files`.
 
 Post ids are unique: an exact repeat (ignoring ``found_via``/``loop``/``source``) is kept once
 and listed in ``skipped``; the same id with other content is an error naming both places.
@@ -26,13 +29,9 @@ import copy
 import csv
 import io
 import json
-import lzma
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
-
-import instaloader
 
 from ..posts import (
     MENTION_RE,
@@ -40,15 +39,15 @@ from ..posts import (
     Post,
     PostFormatError,
     extract_hashtags,
-    format_time,
-    parse_time,
     read_jsonl,
 )
 from . import CollectionError
 from .base import Source
-from .instagram import post_from_instaloader
+from .instaloader_files import parse_comments, parse_timestamp, read_instaloader_file
 
-COLUMNS = {k: k for k in ("id", "user", "timestamp", "caption", "hashtags", "comments")}
+COLUMNS = {
+    k: k for k in ("id", "user", "timestamp", "caption", "hashtags", "comments", "url", "image")
+}
 REQUIRED = ("id", "user", "timestamp", "caption")
 SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".json": "instaloader"}
 IGNORED = ("found_via", "loop", "source")
@@ -90,50 +89,6 @@ def read_csv_table(path: str | Path) -> tuple[list[str], list[tuple[int, list[st
     return [h.strip() for h in out[0][1]], out[1:]
 
 
-def _timestamp(value: str) -> str:
-    v = value.strip()
-    if re.fullmatch(r"\d+(\.\d+)?", v):
-        return format_time(datetime.fromtimestamp(float(v), tz=UTC))
-    return format_time(parse_time(v))
-
-
-def _comments(raw, path, row: int, field: str) -> list[Comment]:
-    if not isinstance(raw, list):
-        raise PostFormatError(path, row, field, "expected a JSON list of comments")
-    out = []
-    for j, c in enumerate(raw):
-        if isinstance(c, str):
-            out.append(Comment("", "", c))
-            continue
-        if not isinstance(c, dict) or not isinstance(c.get("text"), str):
-            raise PostFormatError(path, row, f"{field}[{j}]", "expected an object with 'text'")
-        owner = c.get("owner")
-        user = c.get("user") or (owner.get("username") if isinstance(owner, dict) else "")
-        when = c.get("timestamp", c.get("created_at", ""))
-        if isinstance(when, int | float):
-            when = _timestamp(str(when))
-        out.append(Comment(str(user or ""), str(when or ""), c["text"]))
-    return out
-
-
-class _Offline(Exception):
-    pass
-
-
-class _OfflineContext:
-    """Stands in for ``InstaloaderContext``: any request instaloader tries raises ``_Offline``."""
-
-    username = None
-    is_logged_in = False
-    iphone_support = False
-
-    def __getattr__(self, name):
-        def refuse(*_args, **_kwargs):
-            raise _Offline(name)
-
-        return refuse
-
-
 class FileSource(Source):
     name = "file"
 
@@ -154,6 +109,7 @@ class FileSource(Source):
         self.columns = {**COLUMNS, **(cfg.get("columns") or {})}
         self.apply_discovery = bool(cfg.get("apply_discovery", True))
         self.skipped: list[dict] = []
+        self.origin: dict[str, tuple[str, int]] = {}  # post id -> (file, row) it was read from
         self._posts: list[Post] = []
         self._load()
         self._newest_first = sorted(self._posts, key=lambda p: p.id)
@@ -187,6 +143,7 @@ class FileSource(Source):
                 content = {k: v for k, v in post.to_dict().items() if k not in IGNORED}
                 if post.id not in first:
                     first[post.id] = (str(path), row, content)
+                    self.origin[post.id] = (str(path), row)
                     self._posts.append(post)
                     continue
                 f0, r0, c0 = first[post.id]
@@ -198,6 +155,9 @@ class FileSource(Source):
                 raise PostFormatError(
                     path, row, "id", f"id {post.id!r} also at {f0} row {r0} with other {diff}"
                 )
+
+    def _instaloader(self, path: Path) -> Iterator[tuple[int, Post]]:
+        return read_instaloader_file(path, self.skipped)
 
     def _jsonl(self, path: Path) -> Iterator[tuple[int, Post]]:
         with open(path, "rb") as fh:  # read_jsonl skips blank lines; number the others
@@ -228,7 +188,7 @@ class FileSource(Source):
 
             pid, user, ts = cell("id", True), cell("user", True), cell("timestamp", True)
             try:
-                ts = _timestamp(ts)
+                ts = parse_timestamp(ts)
             except (ValueError, OverflowError, OSError) as err:
                 why = f"not a timestamp (ISO 8601 or Unix seconds): {ts!r}"
                 raise PostFormatError(path, row, self.columns["timestamp"], why) from err
@@ -242,65 +202,13 @@ class FileSource(Source):
                     raw = json.loads(cell("comments"))
                 except json.JSONDecodeError as err:
                     raise PostFormatError(path, row, field, f"malformed JSON: {err.msg}") from err
-                comments = _comments(raw, path, row, field)
+                comments = parse_comments(raw, path, row, field)
             mentions = list(dict.fromkeys(m.lower() for m in MENTION_RE.findall(caption)))
-            yield row, Post(pid, user, ts, caption, tags, mentions, comments, source="file")
-
-    def _instaloader(self, path: Path) -> Iterator[tuple[int, Post]]:
-        try:
-            raw = lzma.decompress(path.read_bytes()) if path.name.endswith(".xz") else None
-        except lzma.LZMAError as err:
-            raise PostFormatError(path, 1, "<file>", f"not a valid .xz file: {err}") from err
-        raw = path.read_bytes() if raw is None else raw
-        try:
-            d = json.loads(raw.decode("utf-8"))
-        except UnicodeDecodeError as err:
-            raise PostFormatError(path, 1, "<file>", f"not UTF-8 ({err.reason})") from err
-        except json.JSONDecodeError as err:
-            why = f"malformed JSON at line {err.lineno} column {err.colno}: {err.msg}"
-            raise PostFormatError(path, 1, "<file>", why) from err
-        if not isinstance(d, dict) or not isinstance(d.get("node"), dict) or "instaloader" not in d:
-            why = 'not an instaloader structure {"node": {...}, "instaloader": {...}}'
-            raise PostFormatError(path, 1, "<file>", why)
-        node_type = (d.get("instaloader") or {}).get("node_type")
-        if node_type != "Post":
-            reason = f"instaloader {node_type} structure, not a Post"
-            self.skipped.append({"file": str(path), "row": 1, "reason": reason})
-            return
-        node = d["node"]
-        if not node.get("shortcode") and not node.get("code"):
-            raise PostFormatError(path, 1, "node.shortcode", "missing")
-        ip = instaloader.Post(_OfflineContext(), node)
-        for field, get in (
-            ("node.owner.username", lambda: ip.owner_username),
-            ("node.taken_at_timestamp", lambda: ip.date_utc),
-            ("node.edge_media_to_caption", lambda: ip.caption),
-        ):
-            try:
-                get()
-            except _Offline as err:
-                why = "missing (instaloader would have to fetch it from Instagram)"
-                raise PostFormatError(path, 1, field, why) from err
-            except (KeyError, TypeError, ValueError, OverflowError, AttributeError) as err:
-                why = f"missing or malformed ({type(err).__name__}: {err})"
-                raise PostFormatError(path, 1, field, why) from err
-        yield 1, post_from_instaloader(ip, self._node_comments(path, node), source="file")
-
-    def _node_comments(self, path: Path, node: dict) -> list[Comment]:
-        base = path.name[: -len(".json.xz")] if path.name.endswith(".xz") else path.stem
-        side = path.with_name(base + "_comments.json")
-        if side.exists():
-            try:
-                raw = json.loads(side.read_text(encoding="utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as err:
-                raise PostFormatError(side, 1, "<file>", f"unreadable comments: {err}") from err
-            return _comments(raw, side, 1, "comments")
-        for key in ("edge_media_to_parent_comment", "edge_media_to_comment"):
-            edges = (node.get(key) or {}).get("edges")
-            if edges:
-                nodes = [e.get("node") if isinstance(e, dict) else e for e in edges]
-                return _comments(nodes, path, 1, f"node.{key}.edges")
-        return []
+            links = {"url": cell("url"), "image": cell("image")}
+            yield (
+                row,
+                Post(pid, user, ts, caption, tags, mentions, comments, source="file", **links),
+            )
 
     # -- Source ------------------------------------------------------------------------
     def feed(self, hashtag: str) -> Iterator[Post]:

@@ -67,8 +67,23 @@ class LoggingRateController(instaloader.RateController):
         super().handle_429(query_type)
 
 
-def post_from_instaloader(ip, comments: list[Comment] | None = None, source="instagram") -> Post:
-    """Our :class:`Post` from an ``instaloader.Post``; the user name is kept raw here."""
+POST_URL = "https://www.instagram.com/p/{}/"
+
+
+def image_of(node: dict) -> str:
+    """The picture's URL as the node holds it; ``Post.url`` may ask the network, so not used."""
+    value = node.get("display_url") or node.get("display_src") or ""
+    return value if isinstance(value, str) else ""
+
+
+def post_from_instaloader(
+    ip, comments: list[Comment] | None = None, source="instagram", image: str | None = None
+) -> Post:
+    """Our :class:`Post` from an ``instaloader.Post``; the user name is kept raw here.
+
+    ``url`` opens the post for the coders; ``image`` is the picture (``image`` if given, e.g. a
+    file saved beside the metadata, else the node's display URL).
+    """
     when = ip.date_utc.replace(tzinfo=UTC)
     return Post(
         id=str(ip.shortcode),
@@ -79,6 +94,8 @@ def post_from_instaloader(ip, comments: list[Comment] | None = None, source="ins
         mentions=list(dict.fromkeys(ip.caption_mentions)),
         comments=list(comments or []),
         source=source,
+        url=POST_URL.format(ip.shortcode),
+        image=image if image is not None else image_of(getattr(ip, "_node", {}) or {}),
     )
 
 
