@@ -92,7 +92,9 @@ def table1_bars(table1: pd.DataFrame, stem) -> list[Path]:
             if col == 0:
                 ax.set_ylabel(f"{metric_name} (%)")
             if row == 0:
-                status = part["status"].astype(str) if "status" in part else pd.Series([], dtype=str)
+                status = (
+                    part["status"].astype(str) if "status" in part else pd.Series([], dtype=str)
+                )
                 not_run = status.str.startswith("not run").any()
                 title = variant_label(variant) + (" (not run)" if not_run else "")
                 ax.set_title(title, fontweight="bold")
