@@ -68,7 +68,9 @@ def test_predict_features_are_the_training_features(variants):
         assert list(feats["tag_idx"]) == list(row["tag_idx"])
 
 
-@pytest.mark.parametrize("name", ["decision_tree", "random_forest", "svm", "logistic_regression"])
+@pytest.mark.parametrize(
+    "name", ["decision_tree", "random_forest", "svm", "logistic_regression", "char_ngram"]
+)
 def test_classic_bundle_round_trip_scores_the_same(variants, tmp_path, name):
     df = variants[0]["with_hashtags"]
     model = make_model(name, "with_hashtags", {}, seed=3).fit(df)

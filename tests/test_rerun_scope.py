@@ -18,6 +18,9 @@ DOWNSTREAM = {
     "figure_confusion",
     "figure_learning_curves",
     "figure_table1_bars",
+    "accounts",
+    "figure_accounts",
+    "headline",
     "all",
 }
 
@@ -61,7 +64,8 @@ def test_one_model_setting_reruns_that_model_and_what_reads_it(tiny_run, tmp_pat
     folds = [w for r, w in jobs if r.startswith("evaluate_")]
     finals = [w for r, w in jobs if r == "final_model"]
     assert {model_of(w) for w in folds} == {model}
-    assert len(folds) == len(VARIANTS) * 3  # tiny.yaml: 3 folds, the paper protocol
+    # tiny.yaml: 3 folds; the default protocols, paper and grouped
+    assert len(folds) == len(VARIANTS) * 3 * 2
     assert sorted(w["variant"] for w in finals) == sorted(VARIANTS)
     assert {w["model"] for w in finals} == {model}
     others = {r for r, _ in jobs if not r.startswith("evaluate_") and r != "final_model"}

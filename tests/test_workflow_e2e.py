@@ -80,11 +80,22 @@ def test_fold_outputs_and_saved_lstm_models(tiny_run):
     assert set(hist["epoch"]) <= {1, 2} and len(hist) > 0
 
 
-def test_protocol_gap_table_is_empty_with_one_protocol(tiny_run):
+def test_both_protocols_by_default_give_the_gap_the_headline_and_accounts(tiny_run):
     from dealerdetect.reporting.extended import GAP_COLUMNS
 
     gap = pd.read_csv(tiny_run / "results/tables/protocol_gap.csv")
-    assert list(gap.columns) == GAP_COLUMNS and gap.empty
+    assert list(gap.columns) == GAP_COLUMNS and len(gap) == 3 * 4  # variants x models
+    assert (gap["f1_paper"] - gap["f1_grouped"] - gap["gap"]).abs().max() < 0.02
+    headline = (tiny_run / "results/tables/headline.md").read_text()
+    assert "F1 drops by" in headline and "SVM" in headline
+    ext = pd.read_csv(tiny_run / "results/tables/table1_extended.csv")
+    assert set(ext["protocol"]) == {"paper", "grouped"}
+    accounts = pd.read_csv(tiny_run / "results/tables/accounts.csv")
+    assert set(accounts["rule"]) == {"max", "mean", "noisy_or"}
+    assert accounts["precision_at_10"].between(0, 1).all()
+    ranked = pd.read_csv(tiny_run / "results/accounts/ranked.csv")
+    assert ranked["user"].str.fullmatch(r"u_[0-9a-f]{12}").all()
+    assert (ranked["score"].diff().dropna() <= 0).all()
 
 
 def test_benchmark_summary_of_a_run(tiny_run):

@@ -19,19 +19,24 @@ from . import registry, stats
 from .models.interface import make_model
 from .registry import PROTOCOLS
 from .stats import grouped_folds, paper_folds
+from .temporal import temporal_folds, temporal_view
 
 
 def make_folds(df: pd.DataFrame, n_splits: int, seed: int, protocol: str = "paper") -> pd.DataFrame:
     """Assign each row of a variant to a test fold (0-based). Same folds for every model.
 
     ``paper``: shuffled K-fold over posts, as the paper. ``grouped``: stratified K-fold grouped by
-    user, so no user's posts sit on both sides of a split.
+    user, so no user's posts sit on both sides of a split. ``temporal``: K+1 time blocks, fold k
+    trained on the blocks before it (the earliest block, fold -1, is never tested); needs a
+    ``timestamp`` column.
     """
     try:
         if protocol == "paper":
             fold = paper_folds(df["id"], n_splits, seed)
         elif protocol == "grouped":
             fold = grouped_folds(df["id"], df["label"], df["user"], n_splits, seed)
+        elif protocol == "temporal":
+            fold = temporal_folds(df["timestamp"], df["id"], n_splits)
         else:
             raise ValueError(f"unknown protocol '{protocol}' (one of {PROTOCOLS})")
     except ValueError as err:
@@ -176,6 +181,7 @@ def evaluate_job(
     model_path=None,
     validation_split: float | None = None,
     whole_dataset_auc: bool = False,
+    protocol: str = "paper",
 ) -> dict:
     """One evaluation job: read its inputs, run the fold, write the OOF rows and the info.
 
@@ -187,6 +193,9 @@ def evaluate_job(
 
     df = pd.read_parquet(variant_path)
     folds = pd.read_csv(folds_path, dtype={"id": str})
+    if protocol == "temporal":
+        # Train on the past only: the posts of the blocks before this fold.
+        df, folds = temporal_view(df, folds, fold)
     vocab_size = None
     if vocabulary_path:
         with open(vocabulary_path, encoding="utf-8") as fh:

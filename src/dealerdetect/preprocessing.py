@@ -279,6 +279,7 @@ def preprocess(
             {
                 "id": unique["id"].astype(str),
                 "user": unique["user"].astype(str),
+                "timestamp": unique["timestamp"].astype(str),
                 "label": unique["label"].astype(int),
                 "text": unique[col],
                 "words": unique["words"],

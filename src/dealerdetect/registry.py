@@ -68,6 +68,13 @@ _MODELS = (
         "classic",
         False,
     ),
+    ModelSpec(
+        "char_ngram",
+        "Character 2-5-gram TF-IDF + logistic regression",
+        "char n-gram LR",
+        "classic",
+        False,
+    ),
 )
 
 VARIANTS: dict[str, VariantSpec] = {v.name: v for v in _VARIANTS}
@@ -77,7 +84,7 @@ MODEL_NAMES: tuple[str, ...] = tuple(MODELS)
 PAPER_MODELS: tuple[str, ...] = tuple(m.name for m in _MODELS if m.in_paper)
 BASELINE_MODELS: tuple[str, ...] = tuple(m.name for m in _MODELS if not m.in_paper)
 CLASSIC_MODELS: tuple[str, ...] = tuple(m.name for m in _MODELS if m.kind == "classic")
-PROTOCOLS: tuple[str, ...] = ("paper", "grouped")
+PROTOCOLS: tuple[str, ...] = ("paper", "grouped", "temporal")
 
 
 def variant(name: str) -> VariantSpec:

@@ -32,6 +32,8 @@ localrules:
     figure_table2_bars,
     figure_app_shares,
     figure_flow,
+    figure_accounts,
+    headline,
 
 
 wildcard_constraints:
@@ -146,5 +148,15 @@ def all_outputs(wildcards):
             "results/figures/{k}.{ext}",
             k=["table1_bars", "table2_bars", "app_shares", "flow"],
             ext=["png", "svg"],
+        )
+        + ["results/tables/headline.md"]
+        + (
+            [
+                "results/tables/accounts.csv",
+                "results/accounts/ranked.csv",
+                "results/figures/accounts.png",
+            ]
+            if "grouped" in PROTOCOLS
+            else []
         )
     )

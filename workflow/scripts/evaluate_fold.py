@@ -22,4 +22,5 @@ evaluate_job(
     model_path=sm.output.get("model"),
     validation_split=sm.params.validation_split,
     whole_dataset_auc=sm.params.whole_dataset_auc,
+    protocol=sm.wildcards.protocol,
 )

@@ -9,7 +9,7 @@ log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
 from dealerdetect.evaluation import make_folds  # noqa: E402
 
 sm = snakemake  # noqa: F821
-df = pd.read_parquet(sm.input.variant, columns=["id", "user", "label"])
+df = pd.read_parquet(sm.input.variant, columns=["id", "user", "label", "timestamp"])
 make_folds(df, sm.params.folds, sm.params.seed, sm.wildcards.protocol).to_csv(
     sm.output.folds, index=False
 )

@@ -35,6 +35,11 @@ def make_classifier(
     elif name == "svm":
         # A linear SVM: the standard choice for sparse text (paper ref 35, Joachims 1998).
         est = LinearSVC(random_state=seed, **params)
+    elif name == "char_ngram":
+        # Sub-word features for misspelt drug names; its own vectorizer (models/char_ngram.py).
+        from .char_ngram import make_char_ngram
+
+        return make_char_ngram(params, seed=seed)
     elif name == "logistic_regression":
         vec = TfidfVectorizer(analyzer=_tokens, sublinear_tf=True)
         params.setdefault("max_iter", 2000)

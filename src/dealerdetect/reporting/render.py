@@ -34,6 +34,10 @@ def figure(kind: str, png: str | Path, variant: str | None = None, **inputs) -> 
         ch = pd.read_csv(inputs["characterization"])
         apps = ch[ch["section"] == "messaging app"].rename(columns={"measure": "app"})
         return figures.app_shares(apps[["app", "percent", "paper_percent"]], stem)
+    if kind == "accounts":
+        from .beyond import accounts_figure
+
+        return accounts_figure(pd.read_csv(inputs["accounts"]), stem)
     if kind == "flow":
         return figures.flow_diagram(pd.read_csv(inputs["flow"]), stem)
     raise ValueError(f"figure: unknown kind '{kind}'")
