@@ -22,7 +22,11 @@ def results_dir(default: str | Path = "../results") -> Path:
 def load_study(results: Path) -> dict:
     """Every table of a finished run, by name."""
     t = results / "tables"
+    accounts = t / "accounts.csv"
     return {
+        "variants": pd.read_csv(results / "preprocess" / "variants.csv", keep_default_na=False),
+        "protocol_gap": pd.read_csv(t / "protocol_gap.csv"),
+        "accounts": pd.read_csv(accounts) if accounts.exists() else None,
         "summary": json.loads((results / "corpus" / "summary.json").read_text()),
         "corpus": read_corpus(results / "corpus" / "posts.jsonl"),
         "flow": pd.read_csv(results / "preprocess" / "flow.csv"),

@@ -68,6 +68,27 @@ class Scorer:
         self.variant = registry.variant(self.meta["variant"])
         self.kind = self.model.spec.kind
 
+    def warnings(self) -> list[str]:
+        """What a user must know before trusting the scores."""
+        out = []
+        if self.meta.get("corpus_source") == "simulated":
+            out.append(
+                f"{self.dir}: this model was trained on the embedded SIMULATED corpus. It "
+                "demonstrates the pipeline and is not a detector: on real posts it misses most "
+                "drug promotions and flags unrelated posts. Train on real labelled posts first."
+            )
+        return out
+
+    def metadata(self, threshold: float | None = None) -> dict:
+        """What scored the posts, for the output's sidecar file."""
+        keys = ("model", "variant", "corpus_source", "trained_on", "dealer_posts", "seed")
+        return {
+            **{k: self.meta.get(k) for k in keys},
+            "threshold": self.meta["threshold"] if threshold is None else threshold,
+            "model_dir": str(self.dir),
+            "warnings": self.warnings(),
+        }
+
     def features(self, captions: list[str]) -> pd.DataFrame:
         """The variant's inputs for each caption, built exactly as for the training posts."""
         return featurize(captions, self.variant.name, self.meta["preprocessing"], self.vocab)

@@ -53,6 +53,7 @@ rule figure_accounts:
 rule headline:
     input:
         gap=rules.table1_extended.output.gap,
+        summary=rules.label_corpus.output.summary,
     output:
         md=report(
             "results/tables/headline.md",
@@ -65,5 +66,9 @@ rule headline:
         "benchmarks/headline.tsv"
     conda:
         "../../environment.yml"
+    params:
+        source=SOURCE,
+        protocols=PROTOCOLS,
+        lstm=get_lstm_settings(),
     script:
         "../scripts/headline.py"

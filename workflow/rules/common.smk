@@ -105,6 +105,11 @@ def get_validation_split(model):
     )
 
 
+def get_lstm_settings():
+    """``models.lstm`` when the LSTM runs (its preset is named in the notes), else None."""
+    return config["models"]["lstm"] if "lstm" in models_run() else None
+
+
 def is_last_fold(wildcards):
     """The last fold's model also scores every post: the paper's whole-dataset AUC."""
     return int(wildcards.fold) == FOLDS[-1]

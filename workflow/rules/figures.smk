@@ -4,6 +4,7 @@
 rule characterization:
     input:
         corpus=rules.label_corpus.output.corpus,
+        summary=rules.label_corpus.output.summary,
     output:
         csv=report(
             "results/tables/characterization.csv",
@@ -17,6 +18,8 @@ rule characterization:
         "benchmarks/characterization.tsv"
     conda:
         "../../environment.yml"
+    params:
+        source=SOURCE,
     script:
         "../scripts/characterization.py"
 

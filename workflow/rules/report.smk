@@ -5,6 +5,7 @@ rule table1:
     input:
         scores="results/cv/paper/scores.csv",
         status=rules.preprocess.output.status,
+        summary=rules.label_corpus.output.summary,
     output:
         csv=report(
             "results/tables/table1.csv",
@@ -20,6 +21,7 @@ rule table1:
         "../../environment.yml"
     params:
         source=SOURCE,
+        lstm=get_lstm_settings(),
     script:
         "../scripts/table1.py"
 
@@ -27,6 +29,7 @@ rule table1:
 rule table2:
     input:
         corpus=rules.label_corpus.output.corpus,
+        summary=rules.label_corpus.output.summary,
     output:
         csv=report(
             "results/tables/table2.csv",
@@ -40,6 +43,8 @@ rule table2:
         "benchmarks/table2.tsv"
     conda:
         "../../environment.yml"
+    params:
+        source=SOURCE,
     script:
         "../scripts/table2.py"
 
@@ -49,6 +54,7 @@ rule table1_extended:
         oof=expand("results/cv/{protocol}/oof.parquet", protocol=PROTOCOLS),
         folds=expand("results/cv/{protocol}/fold_metrics.csv", protocol=PROTOCOLS),
         status=rules.preprocess.output.status,
+        summary=rules.label_corpus.output.summary,
     output:
         csv=report(
             "results/tables/table1_extended.csv",
@@ -66,5 +72,7 @@ rule table1_extended:
     params:
         protocols=PROTOCOLS,
         seed=config["seed"],
+        source=SOURCE,
+        lstm=get_lstm_settings(),
     script:
         "../scripts/table1_extended.py"

@@ -1,13 +1,21 @@
 """Thin adapter: rule characterization -> dealerdetect.reporting.characterize."""
 
+import json
+
 from dealerdetect.runlog import log_to
 
 log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
 
 from dealerdetect.corpus import read_corpus  # noqa: E402
-from dealerdetect.reporting.characterize import characterization_markdown, characterize  # noqa: E402
+from dealerdetect.reporting.characterize import (  # noqa: E402
+    characterization_markdown,
+    characterize,
+)
+from dealerdetect.reporting.settings import run_note  # noqa: E402
 from dealerdetect.reporting.tables import write_table  # noqa: E402
 
 sm = snakemake  # noqa: F821
 table = characterize(read_corpus(sm.input.corpus))
-write_table(table, characterization_markdown(table), sm.output.csv, sm.output.md)
+summary = json.loads(open(sm.input.summary, encoding="utf-8").read())
+note = run_note(sm.params.source, summary=summary)
+write_table(table, characterization_markdown(table, note), sm.output.csv, sm.output.md)

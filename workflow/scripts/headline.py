@@ -1,5 +1,6 @@
-"""Thin adapter: rule headline -> dealerdetect.reporting.beyond.protocol_headline."""
+"""Thin adapter: rule headline -> dealerdetect.reporting (the report's first item)."""
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -9,6 +10,10 @@ from dealerdetect.runlog import log_to
 log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
 
 from dealerdetect.reporting.beyond import protocol_headline  # noqa: E402
+from dealerdetect.reporting.settings import run_note  # noqa: E402
 
 sm = snakemake  # noqa: F821
-Path(sm.output.md).write_text(protocol_headline(pd.read_csv(sm.input.gap)), encoding="utf-8")
+summary = json.loads(open(sm.input.summary, encoding="utf-8").read())
+text = protocol_headline(pd.read_csv(sm.input.gap)) + "\n"
+text += run_note(sm.params.source, sm.params.protocols, sm.params.lstm, summary) + "\n"
+Path(sm.output.md).write_text(text, encoding="utf-8")

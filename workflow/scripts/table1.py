@@ -1,5 +1,7 @@
 """Thin adapter: rule table1 -> dealerdetect.reporting.tables."""
 
+import json
+
 import pandas as pd
 
 from dealerdetect.runlog import log_to
@@ -16,6 +18,8 @@ from dealerdetect.variant_status import read_status  # noqa: E402
 
 sm = snakemake  # noqa: F821
 status = read_status(sm.input.status)
+summary = json.loads(open(sm.input.summary, encoding="utf-8").read())
 t1 = table1(pd.read_csv(sm.input.scores), status)
-note = table1_note(sm.params.source, status)
+lstm = sm.params.lstm if "lstm" in set(t1["model"]) else None
+note = table1_note(sm.params.source, status, lstm, summary)
 write_table(t1, table1_markdown(t1, note), sm.output.csv, sm.output.md)

@@ -4,7 +4,10 @@ from dealerdetect.runlog import log_to
 
 log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
 
+import json  # noqa: E402
+
 from dealerdetect.reporting.extended import write_extended  # noqa: E402
+from dealerdetect.reporting.settings import run_note  # noqa: E402
 from dealerdetect.variant_status import read_status  # noqa: E402
 
 sm = snakemake  # noqa: F821
@@ -17,4 +20,10 @@ write_extended(
     md_path=sm.output.md,
     gap_path=sm.output.gap,
     status=read_status(sm.input.status),
+    note=run_note(
+        sm.params.source,
+        sm.params.protocols,
+        sm.params.lstm,
+        json.loads(open(sm.input.summary, encoding="utf-8").read()),
+    ),
 )

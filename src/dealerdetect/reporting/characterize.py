@@ -109,7 +109,7 @@ def characterize(corpus: pd.DataFrame) -> pd.DataFrame:
     return out[["section", "measure", "posts", "percent", "paper_posts", "paper_percent"]]
 
 
-def characterization_markdown(table: pd.DataFrame) -> str:
+def characterization_markdown(table: pd.DataFrame, note: str = "") -> str:
     lines = [
         "**Characterization of dealer posts** (paper: Results, Text Analysis of Drug Dealer Posts). "
         "Posts carrying each feature; percent of dealer posts. Counts only: no handle, number or "
@@ -127,4 +127,6 @@ def characterization_markdown(table: pd.DataFrame) -> str:
         lines.append(
             f"| {r['section']} | {r['measure']} | {r['posts']} ({r['percent']:.2f}) | {paper} |"
         )
+    if note:
+        lines += ["", note]
     return "\n".join(lines) + "\n"

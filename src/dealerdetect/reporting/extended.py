@@ -186,6 +186,7 @@ def write_extended(
     md_path,
     gap_path,
     status: pd.DataFrame | None = None,
+    note: str = "",
 ) -> pd.DataFrame:
     """Build the extended table over every protocol run; metrics in percent, p-values raw.
     With both protocols, also the paper-minus-grouped F1 gap per model (``gap_path``).
@@ -214,6 +215,8 @@ def write_extended(
     table.to_csv(csv_path, index=False)
     with open(md_path, "w", encoding="utf-8") as fh:
         fh.write(extended_markdown(table[table["status"] == "run"]))
+        if note:
+            fh.write("\n" + note + "\n")
         if len(skipped):
             notes = dict(zip(skipped["variant"], skipped["status"], strict=False))
             fh.write("\nVariants not run: " + " ".join(f"{v}: {s}." for v, s in notes.items()))

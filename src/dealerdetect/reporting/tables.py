@@ -120,17 +120,19 @@ def label_conflicts_note(status: pd.DataFrame) -> str:
     )
 
 
-def table1_note(source: str, status: pd.DataFrame | None = None) -> str:
-    """The note under Table 1: how scores were computed, what the corpus is, and step 5."""
+def table1_note(
+    source: str,
+    status: pd.DataFrame | None = None,
+    lstm_cfg: dict | None = None,
+    summary: dict | None = None,
+) -> str:
+    """The note under Table 1: how scores were computed, what ran on which corpus, and step 5."""
+    from .settings import run_note
+
     note = (
         "Scores are the mean over the folds of the paper protocol (shuffled K-fold over posts); "
-        "AUC is the mean of per-fold AUCs."
-    )
-    if source == "simulated":
-        note += (
-            " The corpus is the embedded simulated Instagram: these numbers validate the "
-            "pipeline, not the paper."
-        )
+        "AUC is the mean of per-fold AUCs. "
+    ) + run_note(source, None, lstm_cfg, summary)
     if status is not None:
         note += " " + label_conflicts_note(status)
     return note
@@ -163,7 +165,7 @@ def table2(corpus: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def table2_markdown(t2: pd.DataFrame, dealer_posts: int) -> str:
+def table2_markdown(t2: pd.DataFrame, dealer_posts: int, note: str = "") -> str:
     lines = [
         f"**Table 2.** Number of dealer posts related to controlled substance hashtags "
         f"(this run N={dealer_posts}; paper N=1228). Each cell: this run (paper).",
@@ -185,6 +187,8 @@ def table2_markdown(t2: pd.DataFrame, dealer_posts: int) -> str:
         "\\* The paper prints #oxycodone twice (30 posts and 212 posts); this run counts "
         "the one hashtag once and shows its count on both rows.",
     ]
+    if note:
+        lines += ["", note]
     return "\n".join(lines) + "\n"
 
 
