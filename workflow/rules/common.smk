@@ -4,6 +4,12 @@ from pathlib import Path
 from snakemake.utils import validate
 
 validate(config, schema="../schemas/config.schema.yaml")
+# What the schema cannot say (duplicate keys, 3.0 for an int, real dates, estimator arguments).
+from dealerdetect.configcheck import check_config
+
+check_config(
+    config, workflow.configfiles, workflow.source_path("../schemas/config.schema.yaml")
+)
 
 VARIANTS = ["with_hashtags", "hashtags_only", "no_hashtags"]
 CLASSIC = ["decision_tree", "random_forest", "svm"]
