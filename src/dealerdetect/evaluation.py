@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import precision_recall_fscore_support, roc_auc_score
 
+from .csvsafe import read_csv as read_safe_csv
 from .models import CLASSIC_MODELS
 from .models.classic import make_classifier, scores
 from .stats import grouped_folds, paper_folds
@@ -199,7 +200,7 @@ def evaluate_job(
     import json
 
     df = pd.read_parquet(variant_path)
-    folds = pd.read_csv(folds_path, dtype={"id": str})
+    folds = read_safe_csv(folds_path, dtype={"id": str})
     vocab_size = None
     if vocabulary_path:
         with open(vocabulary_path, encoding="utf-8") as fh:

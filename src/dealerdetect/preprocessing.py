@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .csvsafe import to_csv as to_safe_csv
+
 NLTK_DATA = Path(__file__).parent / "data" / "nltk_data"
 PAD, UNK = 0, 1  # index 0 pads sequences, 1 stands for words missing from the dictionary
 
@@ -283,7 +285,8 @@ def run_and_write(corpus: pd.DataFrame, settings: dict, outputs) -> None:
             fh,
             ensure_ascii=False,
         )
-    flow.frame().to_csv(outputs.flow, index=False)
-    pd.DataFrame(flow.dropped, columns=["post_id", "variant", "step", "reason"]).to_csv(
-        outputs.dropped, index=False
+    to_safe_csv(flow.frame(), outputs.flow)
+    to_safe_csv(
+        pd.DataFrame(flow.dropped, columns=["post_id", "variant", "step", "reason"]),
+        outputs.dropped,
     )
