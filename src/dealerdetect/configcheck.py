@@ -10,8 +10,9 @@ these is a parse-time error naming the key, before any job runs:
 - a collection window that is not a real date or ISO time (``2018-13-45``);
 - estimator arguments the scikit-learn estimator does not have (``max_depthh``), values it
   rejects, and ``n_jobs``/``random_state``, which Snakemake's cores and ``seed`` set;
-- a pseudonym salt written into a config file: Snakemake copies every config file into the
-  report, so the salt would be published (it belongs in ``collection.salt_file``).
+- a pseudonym salt in the config: config files get committed and shared, and Snakemake hands
+  the whole config to every job (pickled into each script job's file) and the config files to
+  report plugins. The salt belongs in the secret file ``collection.salt_file``.
 
 No TensorFlow here: the Snakefile must parse without it. scikit-learn is imported only when an
 estimator has arguments to check.
@@ -176,10 +177,10 @@ def _secret_errors(config: Mapping) -> Iterable[str]:
     for k in SECRET_KEYS:
         if collection.get(k) not in (None, ""):
             yield (
-                f"collection.{k}: a salt in a config file is published (Snakemake copies every "
-                f"config file into the report); write it to the file named by "
-                f"collection.salt_file ({collection.get('salt_file', 'data/secrets/salt.txt')}) "
-                f"and remove the key"
+                f"collection.{k}: the salt is a secret and the config is not (config files get "
+                f"committed and shared; Snakemake hands the config to every job and to report "
+                f"plugins); write it to the file named by collection.salt_file "
+                f"({collection.get('salt_file', 'data/secrets/salt.txt')}) and remove the key"
             )
 
 
