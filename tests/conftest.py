@@ -2,6 +2,10 @@ import os
 
 import pytest
 
+# The tiny study's pseudonym salt, kept where a real study keeps it (collection.salt_file), never
+# in a config file; tests/test_secrets.py checks it is published nowhere.
+TINY_SALT = "tiny-test-salt-4f1c9a"
+
 # Keep TensorFlow quiet and on the CPU in tests.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
@@ -15,5 +19,7 @@ def tiny_run(tmp_path_factory):
     from workflow_helpers import ROOT, scratch_workflow, snakemake
 
     wd = scratch_workflow(tmp_path_factory.mktemp("tiny"))
+    (wd / "data" / "secrets").mkdir(parents=True)
+    (wd / "data" / "secrets" / "salt.txt").write_text(TINY_SALT + "\n")
     snakemake(wd, "--configfile", str(ROOT / "tests/config/tiny.yaml"))
     return wd

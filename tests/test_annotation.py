@@ -22,6 +22,7 @@ from dealerdetect.annotation import (
     write_adjudication_sheet,
     write_sheet,
 )
+from dealerdetect.csvsafe import unescape
 from dealerdetect.posts import PostFormatError
 
 POSTS = [
@@ -37,7 +38,7 @@ def fill(path, labels):
         rows = list(csv.reader(fh))
     col = rows[0].index("label") if "label" in rows[0] else rows[0].index("final")
     for r in rows[1:]:
-        r[col] = str(labels.get(r[0], ""))
+        r[col] = str(labels.get(unescape(r[0]), ""))  # the id as the spreadsheet shows it
     with open(path, "w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows(rows)
 
@@ -229,3 +230,37 @@ def test_labels_file_overrides_only_where_it_decides():
     # p2: only a labelled it, and the file says otherwise; p1/p3 are decided by coders/meeting.
     assert labels_file_overrides(a, b, adj, one) == ["p2"]
     assert labels_file_overrides(a, b, adj, None) == []
+
+
+HOSTILE_IDS = [
+    '=HYPERLINK("[URL]","click me")',
+    "+cmd|'/c calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1)",
+    "\t=1",
+    "\r=1",
+    "-xgik4pqRZ",  # a real Instagram shortcode may start with '-'
+    "'=quoted already",
+]
+
+
+def test_hostile_ids_and_captions_run_nothing_and_read_back(tmp_path):
+    """Coder sheets go to spreadsheet programs: no cell may start a formula (issue 15)."""
+    posts = [
+        {"id": pid, "user": "=u_1", "caption": pid if i % 2 else "+cmd|'/c calc'!A0"}
+        for i, pid in enumerate(HOSTILE_IDS)
+    ]
+    labels = {pid: i % 2 for i, pid in enumerate(HOSTILE_IDS)}
+    other = {pid: 1 - v if i < 2 else v for i, (pid, v) in enumerate(labels.items())}
+    a = write_sheet(posts, tmp_path / "a.csv")
+    adj = write_adjudication_sheet(
+        disagreements(labels, other), posts, labels, other, tmp_path / "adj.csv"
+    )
+    for path in (a, adj):
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            cells = [c for row in csv.reader(fh) for c in row]
+        assert not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    fill(a, labels)  # the coder fills 'label' and saves (quotes kept as in the file)
+    assert read_sheet(a, "annotator_a") == labels
+    fill(adj, {k: 1 for k in labels})
+    assert read_adjudication_sheet(adj) == {k: 1 for k in disagreements(labels, other)}

@@ -24,6 +24,15 @@ def test_every_config_key_is_commented():
         ({"models": {"run": ["svm", "xgboost"]}}, "xgboost"),
         ({"collection": {"sourse": "file"}}, "sourse"),
         ({"models": {"lstm": {"preset": "gpu"}}}, "preset"),
+        # What the schema alone let through (issue 15): each now fails at parse time too.
+        ({"seed": -1}, "seed"),
+        ({"seed": 2**66}, "seed"),
+        ({"cv": {"folds": 3.0}}, "cv.folds"),
+        ({"preprocessing": {"text_length": 50.0}}, "preprocessing.text_length"),
+        ({"collection": {"window": {"start": "2018-07-19garbage"}}}, "start"),
+        ({"collection": {"window": {"start": "2018-13-45"}}}, "collection.window.start"),
+        ({"models": {"decision_tree": {"max_depthh": 3}}}, "models.decision_tree.max_depthh"),
+        ({"models": {"random_forest": {"n_jobs": -1}}}, "models.random_forest.n_jobs"),
     ],
 )
 def test_bad_config_fails_before_any_job_naming_the_key(tmp_path, override, key):
@@ -32,6 +41,23 @@ def test_bad_config_fails_before_any_job_naming_the_key(tmp_path, override, key)
     proc = snakemake(wd, "-n", "--configfile", "bad.yaml", check=False)
     assert proc.returncode != 0
     assert key in proc.stderr + proc.stdout
+    assert not (wd / "results").exists() and not (wd / "data").exists()
+
+
+@pytest.mark.parametrize("overlay", [False, True])
+def test_a_duplicate_yaml_key_fails_before_any_job_naming_file_and_key(tmp_path, overlay):
+    wd = scratch_workflow(tmp_path)
+    args = ["-n"]
+    if overlay:
+        (wd / "bad.yaml").write_text("cv:\n  folds: 3\n  folds: 5\n")
+        args += ["--configfile", "bad.yaml"]
+    else:  # the last of two 'seed:' lines in config.yaml itself would win silently
+        (wd / "config.yaml").write_text((wd / "config.yaml").read_text() + "seed: 1\n")
+    proc = snakemake(wd, *args, check=False)
+    assert proc.returncode != 0
+    name, key = ("bad.yaml", "folds") if overlay else ("config.yaml", "seed")
+    out = proc.stdout + proc.stderr
+    assert re.search(rf"{name}: line \d+: key '{key}' given twice", out), out[-3000:]
     assert not (wd / "results").exists() and not (wd / "data").exists()
 
 

@@ -25,12 +25,13 @@ def test_file_source_with_two_coders_and_adjudication(tmp_path):
             "source": "file",
             "file": {"path": str(DATA / "posts.jsonl"), "format": "jsonl", "apply_discovery": True},
             "annotation_dir": str(ann),
-            "pseudonym_salt": "file-study-test",
         },
         "models": {"run": ["decision_tree", "svm"], "baselines": []},
         "cv": {"folds": 2},
     }
     (wd / "file.yaml").write_text(yaml.safe_dump(cfg))
+    (wd / "data" / "secrets").mkdir(parents=True)
+    (wd / "data" / "secrets" / "salt.txt").write_text("file-study-test\n")
 
     # The coders disagree on 4 posts: the study lists them, stops, and says which sheet to fill.
     first = snakemake(wd, "--configfile", "file.yaml", check=False)

@@ -19,12 +19,12 @@ row 1, first post row 2).
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import NamedTuple
 
 from .collection.files import read_csv_table
+from .csvsafe import unescape, write_rows
 from .posts import PostFormatError
 
 SHEET_COLUMNS = ["post_id", "user", "caption", "hashtags", "comments", "url", "image", "label"]
@@ -80,9 +80,7 @@ def _write(path: str | Path, header: list[str], rows: Iterable[list]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".part")
     with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(header)
-        w.writerows(rows)
+        write_rows(fh, header, rows)  # a caption like "=HYPERLINK(...)" is written as text
     tmp.replace(path)
     return path
 
@@ -149,10 +147,10 @@ def _read_labels(path, label_col: str, who: str, allow_empty: bool) -> dict[str,
     labels: dict[str, int] = {}
     first_row: dict[str, int] = {}
     for row, cells in rows:
-        pid = cells[i].strip() if i < len(cells) else ""
+        pid = unescape(cells[i].strip()) if i < len(cells) else ""
         if not pid:
             raise LabelFormatError(path, row, id_col, "empty post id")
-        raw = cells[j] if j < len(cells) else ""
+        raw = unescape(cells[j]) if j < len(cells) else ""
         if not raw.strip():
             if allow_empty:
                 continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -12,25 +13,69 @@ import pandas as pd
 def read_new_posts(path: Path) -> pd.DataFrame:
     """New posts as JSON Lines ({"id", "caption"}, other fields ignored) or CSV (id, caption).
 
-    A line that cannot be read is an error naming the file, row and field.
+    A file that cannot be read (empty, malformed, not UTF-8) or a line that cannot be used is a
+    :class:`PostFormatError` naming the file, row and field.
     """
+    from .collection.files import read_csv_table
     from .posts import PostFormatError, json_objects
 
     if path.suffix.lower() == ".csv":
-        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+        header, table = read_csv_table(path)
         for col in ("id", "caption"):
-            if col not in df:
-                raise PostFormatError(path, 1, col, "missing column")
-        return df[["id", "caption"]]
-    rows = []
-    for row, d in json_objects(path):
-        if "id" not in d:
-            raise PostFormatError(path, row, "id", "missing")
-        caption = d.get("caption", "")
-        if caption is not None and not isinstance(caption, str):
-            raise PostFormatError(path, row, "caption", "expected a string")
-        rows.append({"id": str(d["id"]), "caption": caption or ""})
+            if col not in header:
+                raise PostFormatError(path, 1, col, f"missing column; header: {header}")
+        i, j = header.index("id"), header.index("caption")
+        rows = [
+            {
+                "id": cells[i] if i < len(cells) else "",
+                "caption": cells[j] if j < len(cells) else "",
+            }
+            for _, cells in table
+        ]
+    else:
+        rows = []
+        for row, d in json_objects(path):
+            if "id" not in d:
+                raise PostFormatError(path, row, "id", "missing")
+            caption = d.get("caption", "")
+            if caption is not None and not isinstance(caption, str):
+                raise PostFormatError(path, row, "caption", "expected a string")
+            rows.append({"id": str(d["id"]), "caption": caption or ""})
+    if not rows:
+        raise PostFormatError(path, 1, "<file>", "no posts to score")
     return pd.DataFrame(rows, columns=["id", "caption"])
+
+
+def _probability(text: str) -> float:
+    """--threshold: a probability strictly between 0 and 1 (0 or 1 would label every post alike)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 < value < 1:  # also false for nan
+        raise argparse.ArgumentTypeError(f"must be strictly between 0 and 1, got {text!r}")
+    return value
+
+
+def check_paths(posts: Path, output: Path | None, force: bool) -> None:
+    """Refuse, before any work, a posts path that is no file and an output that would destroy
+    something: the posts themselves, an existing file (unless ``force``), or a folder."""
+    if posts.is_dir():
+        raise ValueError(f"{posts}: is a folder; give the posts file (JSON Lines or CSV)")
+    if not posts.exists():
+        raise ValueError(f"{posts}: no such file")
+    if output is None:
+        return
+    if output.is_dir():
+        raise ValueError(
+            f"--output {output}: is a folder; give a file name, e.g. {output}/scores.csv"
+        )
+    if not output.parent.is_dir():
+        raise ValueError(f"--output {output}: folder {output.parent} does not exist")
+    if output.resolve() == posts.resolve() or (output.exists() and output.samefile(posts)):
+        raise ValueError(f"--output {output}: is the posts file itself; it is never overwritten")
+    if output.exists() and not force:
+        raise ValueError(f"--output {output}: exists; add --force to overwrite it")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,36 +109,62 @@ def build_parser() -> argparse.ArgumentParser:
         help="write CSV here instead of printing it to standard output",
     )
     p.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite an existing --output file (never the posts file itself)",
+    )
+    p.add_argument(
         "--threshold",
-        type=float,
+        type=_probability,
         default=None,
-        help="probability above which a post is labelled 1 (default: the study's cv.threshold)",
+        help="probability above which a post is labelled 1, strictly between 0 and 1 "
+        "(default: the study's cv.threshold)",
     )
     return parser
 
 
+# What a bad file or folder raises; each becomes one line and exit code 2.
+LOAD_ERRORS = (OSError, ValueError)
+
+
+def _fail(message: str) -> int:
+    print(f"dealerdetect: error: {message}", file=sys.stderr)
+    return 2
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from .posts import PostFormatError
+    from .csvsafe import to_csv
     from .predict import Scorer
 
     try:
+        check_paths(args.posts, args.output, args.force)
+        posts = read_new_posts(args.posts)  # PostFormatError is a ValueError
+    except LOAD_ERRORS as err:
+        return _fail(str(err))
+    try:
         scorer = Scorer(args.model)
-        if args.threshold is not None:
-            scorer.meta["threshold"] = args.threshold
-        posts = read_new_posts(args.posts)
-    except (FileNotFoundError, PostFormatError) as err:
-        print(f"dealerdetect predict: {err}", file=sys.stderr)
-        return 2
-    result = pd.concat([posts[["id"]], scorer.score(posts["caption"].tolist())], axis=1)
+    except Exception as err:  # noqa: BLE001 - a damaged file can fail in any unpickling step
+        why = str(err) if isinstance(err, LOAD_ERRORS) else f"{type(err).__name__} {err}".strip()
+        return _fail(f"--model {args.model}: cannot load the saved model: {why}")
+    for warning in scorer.warnings():
+        print(f"dealerdetect: warning: {warning}", file=sys.stderr)
+    result = pd.concat(
+        [posts[["id"]], scorer.score(posts["caption"].tolist(), args.threshold)], axis=1
+    )
+    # Ids come from the user's posts: written so a spreadsheet opening the file runs nothing.
     if args.output:
-        result.to_csv(args.output, index=False)
-        print(
-            f"scored {int((result['status'] == 'scored').sum())} of {len(result)} posts -> {args.output}",
-            file=sys.stderr,
-        )
+        try:
+            to_csv(result, args.output)
+        except OSError as err:
+            return _fail(f"--output {args.output}: {err.strerror or err}")
+        # What scored the posts, warnings included, beside the scores.
+        meta = args.output.with_name(args.output.name + ".meta.json")
+        meta.write_text(json.dumps(scorer.metadata(args.threshold), indent=1), encoding="utf-8")
+        n = int((result["status"] == "scored").sum())
+        print(f"scored {n} of {len(result)} posts -> {args.output}", file=sys.stderr)
     else:
-        result.to_csv(sys.stdout, index=False)
+        to_csv(result, sys.stdout)
     return 0
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 from sklearn.metrics import roc_auc_score
 
 from . import registry, stats
+from .csvsafe import read_csv as read_safe_csv
 from .models.interface import make_model
 from .registry import PROTOCOLS
 from .stats import grouped_folds, paper_folds
@@ -192,7 +193,7 @@ def evaluate_job(
     import json
 
     df = pd.read_parquet(variant_path)
-    folds = pd.read_csv(folds_path, dtype={"id": str})
+    folds = read_safe_csv(folds_path, dtype={"id": str})
     if protocol == "temporal":
         # Train on the past only: the posts of the blocks before this fold.
         df, folds = temporal_view(df, folds, fold)

@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import registry
+from .csvsafe import to_csv as to_safe_csv
 
 NLTK_DATA = Path(__file__).parent / "data" / "nltk_data"
 PAD, UNK = 0, 1  # index 0 pads sequences, 1 stands for words missing from the dictionary
@@ -331,9 +332,10 @@ def write_preprocessed(
             fh,
             ensure_ascii=False,
         )
-    flow.frame().to_csv(flow_path, index=False)
-    pd.DataFrame(flow.dropped, columns=["post_id", "variant", "step", "reason"]).to_csv(
-        dropped_path, index=False
+    to_safe_csv(flow.frame(), flow_path)
+    to_safe_csv(
+        pd.DataFrame(flow.dropped, columns=["post_id", "variant", "step", "reason"]),
+        dropped_path,
     )
     status.to_csv(status_path, index=False)
     return status

@@ -1,4 +1,5 @@
 # Data Collection Phase and step 6 (labels): data/raw/<source>/ -> results/corpus/.
+from dealerdetect.configcheck import public_settings
 
 
 rule collect_posts:
@@ -16,8 +17,10 @@ rule collect_posts:
         "benchmarks/collect_posts.tsv"
     conda:
         "../../environment.yml"
+    # The salt is no param (params go to .snakemake/metadata and the report): the job reads
+    # it from the secret file named by collection.salt_file.
     params:
-        collection=config["collection"],
+        collection=public_settings(config["collection"]),
         seed=config["seed"],
     script:
         "../scripts/collect_posts.py"

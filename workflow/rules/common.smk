@@ -7,6 +7,12 @@ from dealerdetect import registry
 from dealerdetect.variant_status import usable
 
 validate(config, schema="../schemas/config.schema.yaml")
+# What the schema cannot say (duplicate keys, 3.0 for an int, real dates, estimator arguments).
+from dealerdetect.configcheck import check_config
+
+check_config(
+    config, workflow.configfiles, workflow.source_path("../schemas/config.schema.yaml")
+)
 
 # The variants preprocessing writes (preprocessing.variants); those it finds usable are run.
 VARIANTS = [

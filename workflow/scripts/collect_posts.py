@@ -10,5 +10,6 @@ from dealerdetect.collection.collect import collect  # noqa: E402
 from dealerdetect.privacy import load_salt  # noqa: E402
 
 cfg = snakemake.params.collection  # noqa: F821
-salt = load_salt(cfg.get("pseudonym_salt"), cfg.get("salt_file", "data/secrets/salt.txt"))
+# The salt comes from its secret file, never from params or config (both are published).
+salt = load_salt(None, cfg["salt_file"])
 collect(cfg, snakemake.params.seed, salt, Path(snakemake.output.posts).parent)  # noqa: F821

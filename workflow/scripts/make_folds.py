@@ -6,10 +6,10 @@ from dealerdetect.runlog import log_to
 
 log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
 
+from dealerdetect.csvsafe import to_csv  # noqa: E402
 from dealerdetect.evaluation import make_folds  # noqa: E402
 
 sm = snakemake  # noqa: F821
 df = pd.read_parquet(sm.input.variant, columns=["id", "user", "label", "timestamp"])
-make_folds(df, sm.params.folds, sm.params.seed, sm.wildcards.protocol).to_csv(
-    sm.output.folds, index=False
-)
+# Post ids are text from the posts: written so a spreadsheet opening folds.csv runs nothing.
+to_csv(make_folds(df, sm.params.folds, sm.params.seed, sm.wildcards.protocol), sm.output.folds)

@@ -8,10 +8,10 @@ never edited afterwards); the corpus step redacts contact details before anythin
 
 from __future__ import annotations
 
-import csv
 import logging
 from pathlib import Path
 
+from ..csvsafe import write_rows
 from ..posts import Post, format_time, write_jsonl
 from ..privacy import pseudonym
 from . import make_source
@@ -32,18 +32,16 @@ def pseudonymize(post: Post, salt: str) -> Post:
 def write_hashtags(disc: Discovery, path: Path) -> None:
     rows = disc.rows()
     path.parent.mkdir(parents=True, exist_ok=True)
+    cols = ["hashtag", "loop", "reason", "cooccurrences", "posts", "status"]
     with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, ["hashtag", "loop", "reason", "cooccurrences", "posts", "status"])
-        w.writeheader()
-        w.writerows(rows)
+        write_rows(fh, cols, ([r.get(c, "") for c in cols] for r in rows))
 
 
 def write_skipped(rows: list[dict], path: Path) -> None:
     """Every record the source read but did not collect, with the reason (nothing vanishes)."""
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, ["file", "row", "post_id", "reason"], extrasaction="ignore")
-        w.writeheader()
-        w.writerows(rows)
+    cols = ["file", "row", "post_id", "reason"]
+    with open(path, "w", newline="", encoding="utf-8") as fh:  # post ids may be anything
+        write_rows(fh, cols, ([r.get(c, "") for c in cols] for r in rows))
 
 
 def collect(collection_cfg: dict, seed: int, salt: str, out_dir: str | Path) -> dict:
@@ -113,14 +111,14 @@ def write_simulated_sheets(source, hits: list[Post], out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for coder in ("annotator_a", "annotator_b"):
         with open(out / f"{coder}.csv", "w", newline="", encoding="utf-8") as fh:
-            w = csv.writer(fh)
-            w.writerow(["post_id", "label"])
-            w.writerows((r["post_id"], r[coder]) for r in rows)
+            write_rows(fh, ["post_id", "label"], ((r["post_id"], r[coder]) for r in rows))
     with open(out / "adjudication.csv", "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["post_id", "annotator_a", "annotator_b", "final"])
-        w.writerows(
-            (r["post_id"], r["annotator_a"], r["annotator_b"], r["final"])
-            for r in rows
-            if r["annotator_a"] != r["annotator_b"]
+        write_rows(
+            fh,
+            ["post_id", "annotator_a", "annotator_b", "final"],
+            [
+                (r["post_id"], r["annotator_a"], r["annotator_b"], r["final"])
+                for r in rows
+                if r["annotator_a"] != r["annotator_b"]
+            ],
         )
