@@ -32,7 +32,11 @@ URL_RE = re.compile(
 # Redaction placeholders survive cleaning as tokens: the models learn "a phone number was here"
 # without ever seeing the number (privacy, and it is the signal the paper describes).
 PLACEHOLDER_RE = r"\[(?:PHONE|EMAIL|HANDLE)\]"
-TOKEN_RE = re.compile(PLACEHOLDER_RE + r"|#?[^\W_]+(?:['’][^\W_]+)*", re.I | re.UNICODE)
+# A hashtag is one token with its underscores, as Instagram reads it ("#xanax_bars"), so no part
+# of it reaches the text without hashtags; in words, "_" separates ("plug_daddy" -> plug, daddy).
+TOKEN_RE = re.compile(
+    PLACEHOLDER_RE + r"|#\w*[^\W_]\w*(?:['’][^\W_]+)*|[^\W_]+(?:['’][^\W_]+)*", re.I | re.UNICODE
+)
 
 VARIANTS = ("with_hashtags", "hashtags_only", "no_hashtags")
 
@@ -57,7 +61,8 @@ def load_stopwords(name: str = "english") -> frozenset[str]:
 def clean(text: str, stopwords: frozenset[str]) -> list[str]:
     """Step 2: tokens of ``text`` without links, special characters and stopwords.
 
-    Lower-cases; keeps '#' at the start of hashtags (``"sale#xanax"`` gives ``sale``, ``#xanax``);
+    Lower-cases; keeps '#' at the start of hashtags (``"sale#xanax"`` gives ``sale``, ``#xanax``)
+    and a hashtag whole (``"#xanax_bars"`` is one token);
     drops '@', emoji and punctuation; apostrophes inside words are matched against the stopword
     list ("don't") and then removed ("dont" never reaches the dictionary).
     """
