@@ -17,17 +17,18 @@ from dealerdetect.characterization import contact_kinds, has_offer_to_buy
 FIXTURE = Path(__file__).parent / "data" / "detectors" / "labelled.csv"
 DETECTORS = ("offer", "wickr", "telegram", "kik", "whatsapp", "snapchat", "phone", "email", "bio")
 
-# Floors: the values measured after tuning (docs/reproduction.md, "Detectors"), rounded down.
+# Floors: the lower of precision and recall measured on the whole fixture after tuning
+# (docs/reproduction.md, "Detectors"), rounded down.
 FLOORS = {
     "offer": 0.95,
     "wickr": 0.85,
-    "telegram": 0.95,
+    "telegram": 0.85,
     "kik": 0.9,
-    "whatsapp": 0.95,
+    "whatsapp": 0.9,
     "snapchat": 0.9,
     "phone": 0.95,
     "email": 0.95,
-    "bio": 0.85,
+    "bio": 0.95,
 }
 
 
@@ -94,13 +95,12 @@ def test_detector_precision_and_recall_floor(detector):
 if __name__ == "__main__":
     import sys
 
-    show = [
-        a for a in sys.argv[1:] if not a.startswith("-")
-    ]  # detectors whose tune errors to print
-    for split in sys.argv[1:2] == ["--final"] and ("tune", "heldout", None) or ("tune",):
+    show = [a for a in sys.argv[1:] if not a.startswith("-")]  # detectors whose errors to print
+    final = sys.argv[1:2] == ["--final"]
+    for split in ("tune", "heldout", "fresh", None) if final else ("tune", "heldout"):
         print(f"\n{split or 'all'}")
         for d, s in scores(split).items():
             print(f"{d:9s} P={s['precision']:.2f} R={s['recall']:.2f} pos={s['positives']}")
     for d in show:
-        for e in errors("tune", d):
+        for e in errors("tune", d) + errors("heldout", d):
             print(d, *e)

@@ -87,7 +87,7 @@ _OFFER_TO_BUY_RE = re.compile(
     # the price: "how much for a zip", "price?", "dm me price", "$$ for a g?", "wyd for 50"
     r"\bhow\s+much\b(?!\s+(?:time|longer|wood|did|does|do\s+you|is\s+it\s+to)\b)"
     r"|\bhow\s+many\s+for\b|\$\$|\bwyd\s+for\b|\bcost\s+(?:for|me|of\s+\d)|\bwould\s+\d+\s+cost"
-    r"|(?:^|\b(?:me|send|whats|what'?s|what\s+is|ur|your|get|hmm|yo|ok|and|pls|with|for)\s+)(?:the\s+)?"
+    r"|(?:^\W*|\b(?:me|send|whats|what'?s|what\s+is|ur|your|get|hmm|yo|ok|and|pls|with|for)\s+)(?:the\s+)?"
     r"(?:price|prices|pricing)\b(?!\s+(?:of|went|is|are|in|was|were|than)\b)"
     # how to buy or reach the seller to buy
     r"|\b(?:buy|cop|purchase|order(?:ing)?)\b"
@@ -127,7 +127,7 @@ _CONTACT_ME_RE = re.compile(
     r"\W*(?:(?:dm|pm|inbox|message|msg|text)\s+me|hmu|hit\s+me\s+up"
     r"|(?:add|hit)\s+me\s+(?:up\s+)?on\s+(?:wickr|kik|telegram|tele|whats\s?app|snap\w*)"
     r"|(?:kik|wickr|snap|whats\s?app|telegram|tele)\s+me)"
-    r"(?:\s*:?\s*@[\w.]+)?(?:\s+(?:bro|fam|pls|plz|please|asap|now|rn|\?))*[\W_]*",
+    r"(?:\s*:?\s*@[\w.]+|\s*:\s*[\w.]+)?(?:\s+(?:bro|fam|pls|plz|please|asap|now|rn|\?))*[\W_]*",
     re.IGNORECASE,
 )
 _SERIOUS_RE = re.compile(r"\b(?:for\s+real|fr|seriously|no\s+joke)\b", re.IGNORECASE)

@@ -153,7 +153,7 @@ _SEP_CHARS = (
     r"\u2190-\u21ff\u2794-\u27bf\u2b05-\u2b07\u2600-\u26ff\U0001f000-\U0001faff\ufe0f\u200d"
 )
 # Filler words between the app and the handle: "wickr me @x", "wickr ID - x", "kik is x".
-_FILLER = r"(?:me|id|is|at|name|username|user|handle|acc|account|only)"
+_FILLER = r"(?:me|id|is|at|name|username|user|handle|acc|account|only|channel|group)"
 _SEP_RE = re.compile(rf"(?:[{_SEP_CHARS}]|(?<!\w){_FILLER}(?!\w))*", re.IGNORECASE)
 # Instagram-style handle: letters, digits, "_" and inner dots; "@" optional. It must hold a
 # letter or "_", so "100 pills" or "24/7" after an app name is not a handle.
@@ -197,10 +197,11 @@ _APP_LEAD_RE = re.compile(
 APP_MENTION_RE = re.compile(rf"#?(?:{'|'.join(_STRONG_APPS.values())})", re.IGNORECASE)
 # Words before an app that make it a way to reach the writer: "hit me on wickr", "add me on
 # snap x", "order via telegram", "my kik", "hmu on tele".
+# A bare "on" is not enough: "send this to someone on snapchat".
 _LEAD_RE = re.compile(
-    r"(?:\b(?:on|via|thru|through|add|hmu|contact|reach|msg|message|text|my|our)\s+"
-    r"|\b(?:add|hit|find|reach|message|msg|text|follow|contact|dm)\s+(?:me|us)\s+(?:up\s+)?"
-    r"(?:on|at|via|in)\s+)$",
+    r"(?:\b(?:via|thru|through|add|hmu|msg|message|text|my|our)\s+"
+    r"|\b(?:me|us|hmu|contact|order|orders|available|reach|find\s+(?:me|us))\s+(?:up\s+)?"
+    r"(?:on|at|via|in|thru|through)\s+)$",
     re.IGNORECASE,
 )
 # The app talked about, not a way to reach the writer: "what's your wickr" asks for someone
@@ -278,16 +279,24 @@ _BIO_RE = re.compile(
     r"\b(?:"
     r"(?:check|see|read|look\s+at|visit)\s+(?:out\s+)?(?:my|the|our)?\s*(?:bio|profile|page)"
     r"|(?:link|info|contact|details|number|prices?|menu|name|handle|username)\s+(?:is\s+)?"
-    r"(?:in|on)\s+(?:my\s+|the\s+|our\s+)?(?:bio|profile)"
+    r"(?:in|on)\s+(?:my\s+|the\s+|our\s+)?(?:bio|profile|page)"
+    r"|(?:my|our)\s+dm'?s\s+(?:are\s+)?open"
     r"|(?:in|on)\s+(?:my|the|our)\s+(?:bio|profile)"
     r"|bio\s+for\s+(?:info|prices?|contact|details|orders?|more)"
-    r"|(?:d\.?m\.?s?|dm'?s)(?!'d|ed)"
+    r"|(?<!my\s)(?<!your\s)(?<!ur\s)(?<!the\s)(?:d\.?m\.?s?|dm'?s)(?!'d|ed)"
     r"(?:\s+(?:me|us|now|only|open|to\s+order|for(?:\s+(?:prices?|info|orders?|details|more))?))?"
     r"|(?:pm|inbox|message)\s+(?:me|us|for)|direct\s+message"
     r"|hmu|hit\s+(?:me|us)\s+up"
-    rf")\b(?!(?:\s+(?:me|us))?\s+(?:on|via)\s+{_APP_WORD})",
+    rf")\b(?!(?:\s+(?:me|us))?\s+(?:(?:on|via)\s+{_APP_WORD}|there\b))",
     re.IGNORECASE,
 )
+
+
+@functools.cache
+def _stopwords() -> frozenset[str]:
+    from .preprocessing import load_stopwords
+
+    return load_stopwords("english")
 
 
 def _app_handle(
@@ -302,8 +311,10 @@ def _app_handle(
     # A weak name ("snap", "sc", "tg") needs punctuation, an emoji or a lead ("add me on"),
     # not just a space or a filler word, before the handle: "snap: pillsplug", not "snap a pic".
     punct = _PUNCT_RE.search(sep.group()) is not None
-    if at in phone_at and (punct or lead or not weak):
-        return (at, phone_at[at]), "phone"
+    # The separator may have eaten the number's own "(" or "+": "whatsapp (213) 555-0138".
+    for start in (at - 1, at):
+        if start in phone_at and start >= pos and (punct or lead or not weak):
+            return (start, phone_at[start]), "phone"
     handle = _HANDLE_RE.match(text, at)
     if not handle:
         return None
@@ -312,7 +323,12 @@ def _app_handle(
         return handle.span(), "handle"
     if weak and not (punct or lead):
         return None
-    if word in _NOT_HANDLES or word in _PLACEHOLDER_WORDS or APP_MENTION_RE.fullmatch(word):
+    if (
+        word in _NOT_HANDLES
+        or word in _PLACEHOLDER_WORDS
+        or word in _stopwords()  # "who needs wickr when ...": English words, not handles
+        or APP_MENTION_RE.fullmatch(word)
+    ):
         return None
     return handle.span(), "handle"
 
