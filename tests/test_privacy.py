@@ -312,3 +312,55 @@ def test_phone_regions_are_configurable():
     assert redact("ruf an +49 151 23456789", phone_regions=[]) == "ruf an [PHONE]"
     with pytest.raises(ValueError, match="phone_regions"):
         redact("x", phone_regions=["XX"])
+
+
+def test_phone_regions_reach_a_saved_model(tmp_path):
+    """predict redacts new captions with the regions the study used (saved in meta.json)."""
+    import json
+
+    import pandas as pd
+
+    from dealerdetect.predict import Scorer, train_final
+
+    variant = tmp_path / "with_hashtags.parquet"
+    pd.DataFrame(
+        {
+            "text": ["wickr [handle] bars", "nice dog", "call [phone] bars", "sunny day"] * 3,
+            "label": [1, 0, 1, 0] * 3,
+        }
+    ).to_parquet(variant)
+    vocab = tmp_path / "vocabulary.json"
+    vocab.write_text(json.dumps({"size": 2, "index": {}}))
+    common = dict(
+        model="decision_tree",
+        variant="with_hashtags",
+        models_cfg={},
+        preprocessing={"stopwords": "english", "text_length": 5, "hashtag_length": 5},
+        threshold=0.5,
+        seed=1,
+        validation_split=0.3,
+        threads=1,
+    )
+    caption = "Bestellen: 0151 23456789"
+    words = {}
+    for regions in (["US"], ["DE"]):
+        out = train_final(
+            variant, vocab, out_dir=tmp_path / regions[0], phone_regions=regions, **common
+        )
+        scorer = Scorer(out)
+        assert scorer.meta["phone_regions"] == regions
+        words[regions[0]] = scorer.features([caption])["all"][0]
+        assert scorer.score([caption])["contacts"][0] == ("phone" if regions == ["DE"] else "")
+    assert words == {"US": "bestellen 0151 23456789", "DE": "bestellen [phone]"}
+
+
+def test_bad_phone_region_fails_before_any_job_naming_the_key(tmp_path):
+    import yaml
+    from workflow_helpers import scratch_workflow, snakemake
+
+    wd = scratch_workflow(tmp_path)
+    (wd / "bad.yaml").write_text(yaml.safe_dump({"privacy": {"phone_regions": ["usa"]}}))
+    proc = snakemake(wd, "-n", "--configfile", "bad.yaml", check=False)
+    assert proc.returncode != 0
+    assert "phone_regions" in proc.stderr + proc.stdout
+    assert not (wd / "results").exists()

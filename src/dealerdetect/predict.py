@@ -32,6 +32,7 @@ def train_final(
     validation_split: float,
     threads: int,
     out_dir,
+    phone_regions=None,
 ) -> Path:
     """Fit ``model`` on the whole variant and save it with its metadata to ``out_dir``."""
     out = Path(out_dir)
@@ -44,6 +45,8 @@ def train_final(
         "threshold": threshold,
         "seed": seed,
         "preprocessing": preprocessing,
+        # Scoring redacts captions as label_corpus did before training.
+        "phone_regions": None if phone_regions is None else list(phone_regions),
         "trained_on": int(len(df)),
         "dealer_posts": int(df["label"].sum()),
     }
@@ -90,6 +93,7 @@ class Scorer:
         self.variant, self.kind = self.meta["variant"], self.meta["model"]
         pp = self.meta["preprocessing"]
         self.stopwords = load_stopwords(pp.get("stopwords", "english"))
+        self.phone_regions = self.meta.get("phone_regions")  # None: the default regions
         if self.kind in CLASSIC_MODELS:
             import joblib
 
@@ -106,7 +110,7 @@ class Scorer:
         """The variant's text of each caption, cleaned as in training (redaction first)."""
         rows = []
         for c in captions:
-            toks = clean(redact(c or ""), self.stopwords)
+            toks = clean(redact(c or "", self.phone_regions), self.stopwords)
             words = [t for t in toks if not is_hashtag(t)]
             tags = [t for t in toks if is_hashtag(t)]
             rows.append({"all": " ".join(toks), "words": " ".join(words), "tags": " ".join(tags)})
@@ -140,5 +144,7 @@ class Scorer:
             p = predict_any(self.kind, self.model, df, self.variant)
             out.loc[scorable, "probability"] = p
             out.loc[scorable, "label"] = (p > self.meta["threshold"]).astype(int)
-        out["contacts"] = [",".join(sorted(contact_kinds(c or ""))) for c in captions]
+        out["contacts"] = [
+            ",".join(sorted(contact_kinds(c or "", self.phone_regions))) for c in captions
+        ]
         return out

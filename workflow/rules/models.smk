@@ -19,5 +19,6 @@ rule final_model:
         preprocessing=config["preprocessing"],
         cv=config["cv"],
         seed=config["seed"],
+        phone_regions=config["privacy"]["phone_regions"],
     script:
         "../scripts/final_model.py"

@@ -9,5 +9,6 @@ log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
 from dealerdetect.corpus import annotation_template, build_corpus  # noqa: E402
 
 sm = snakemake  # noqa: F821
-n = annotation_template(build_corpus(sm.input.posts), sm.params.annotation_dir, sm.output.sheet)
+corpus = build_corpus(sm.input.posts, phone_regions=sm.params.phone_regions)
+n = annotation_template(corpus, sm.params.annotation_dir, sm.output.sheet)
 logging.info("%d posts to annotate -> %s", n, sm.output.sheet)

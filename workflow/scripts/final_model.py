@@ -18,5 +18,6 @@ train_final(
     seed=sm.params.seed,
     validation_split=sm.params.cv["validation_split"],
     threads=sm.threads,
+    phone_regions=sm.params.phone_regions,
     out_dir=sm.output[0],
 )
