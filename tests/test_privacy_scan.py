@@ -102,7 +102,9 @@ def test_scan_reads_binary_model_files(tmp_path):
     joblib.dump(vec, tmp_path / "model.joblib")
     with zipfile.ZipFile(tmp_path / "model.keras", "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("config.json", '{"vocab": ["xanplug99"]}')
-    (tmp_path / "model.skops").write_bytes(b"\x00\x01bigplug77\x00")
+    # skops files are zips with compressed members: the raw bytes do not show their content.
+    with zipfile.ZipFile(tmp_path / "model.skops", "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("schema.json", '{"vocabulary_": {"bigplug77": 0}}' + " " * 200)
     seen = " ".join(text for _, text in texts_under(tmp_path))
     for raw in ("plugdaddy420", "5551239876", "xanplug99", "bigplug77"):
         assert raw in seen
