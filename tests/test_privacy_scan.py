@@ -51,21 +51,20 @@ def raw_identifiers():
 
 
 def texts_under(results):
+    """Every file under ``results/``, whatever its name: its raw bytes, the members of a zip
+    (Keras and skops model files), and a parquet file's table. Bytes are read as latin-1, so an
+    ASCII handle, number or address shows wherever it was written, binary files included."""
     for path in sorted(results.rglob("*")):
-        if not path.is_file() or path.suffix in (".png",):
+        if not path.is_file():
             continue
+        data = path.read_bytes()
+        yield path, data.decode("latin-1")
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as z:
+                for name in z.namelist():
+                    yield path, z.read(name).decode("latin-1")
         if path.suffix == ".parquet":
             yield path, pd.read_parquet(path).to_csv()
-        elif path.suffix == ".keras":
-            with zipfile.ZipFile(path) as z:
-                yield (
-                    path,
-                    " ".join(
-                        z.read(n).decode("latin-1") for n in z.namelist() if n.endswith(".json")
-                    ),
-                )
-        else:
-            yield path, path.read_bytes().decode("utf-8", errors="replace")
 
 
 def test_no_raw_handle_number_or_email_anywhere_in_results(tiny_run):
@@ -77,13 +76,35 @@ def test_no_raw_handle_number_or_email_anywhere_in_results(tiny_run):
         r"(?<![\w.])(" + "|".join(map(re.escape, sorted(handles))) + r")(?![\w])", re.I
     )
     leaks = []
-    scanned = 0
+    scanned = set()
     for path, text in texts_under(tiny_run / "results"):
-        scanned += 1
+        scanned.add(path.relative_to(tiny_run / "results"))
         low = text.lower()
         leaks += [(path.name, e) for e in emails if e in low]
         compact = re.sub(r"[\s\-()]", "", text)
         leaks += [(path.name, p) for p in phones if re.search(rf"(?<!\d){p}(?!\d)", compact)]
         leaks += [(path.name, m.group(1)) for m in handle_re.finditer(text)]
-    assert scanned > 50
+    assert len(scanned) > 50
+    # Models and dictionaries are scanned too: the saved models, the vocabularies, CV outputs.
+    tops = {p.parts[0] for p in scanned}
+    assert {"models", "cv", "preprocess"} <= tops, tops
+    assert any(p.name == "vocabulary.json" and p.parts[0] == "models" for p in scanned)
+    assert any(p.parts[0] == "models" and p.suffix not in (".json", ".csv") for p in scanned)
     assert not leaks, f"raw identifiers in results/: {leaks[:10]}"
+
+
+def test_scan_reads_binary_model_files(tmp_path):
+    """The scan sees a handle or number inside a pickled model and inside a zipped one."""
+    import joblib
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    vec = CountVectorizer().fit(["wickr plugdaddy420 call 5551239876"])
+    joblib.dump(vec, tmp_path / "model.joblib")
+    with zipfile.ZipFile(tmp_path / "model.keras", "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("config.json", '{"vocab": ["xanplug99"]}')
+    # skops files are zips with compressed members: the raw bytes do not show their content.
+    with zipfile.ZipFile(tmp_path / "model.skops", "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("schema.json", '{"vocabulary_": {"bigplug77": 0}}' + " " * 200)
+    seen = " ".join(text for _, text in texts_under(tmp_path))
+    for raw in ("plugdaddy420", "5551239876", "xanplug99", "bigplug77"):
+        assert raw in seen

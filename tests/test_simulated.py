@@ -13,12 +13,13 @@ import numpy as np
 import pytest
 import yaml
 
-from dealerdetect.characterization import PHONE_RE, contact_kinds, has_offer_to_buy
+from dealerdetect.characterization import contact_kinds, has_offer_to_buy
 from dealerdetect.collection.base import Window
 from dealerdetect.collection.discovery import Discovery, discover, matching_keyword
 from dealerdetect.collection.simulated import SimulatedSource
 from dealerdetect.collection.simulated.data import load, vocabulary
 from dealerdetect.collection.simulated.world import WorldBuilder
+from dealerdetect.phones import find_phones
 from dealerdetect.posts import extract_hashtags
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -164,9 +165,9 @@ def test_contact_details_are_fictional(source):
     email = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)")
     for p in source.world.posts:
         for text in (p.caption, *(c for _, _, c in p.comments)):
-            for m in PHONE_RE.finditer(text):
-                digits = re.sub(r"\D", "", m.group())
-                assert "55501" in digits or "7700900" in digits, m.group()
+            for start, end in find_phones(text):
+                digits = re.sub(r"\D", "", text[start:end])
+                assert "55501" in digits or "7700900" in digits, text[start:end]
             for m in email.finditer(text):
                 assert m.group(1).lower().endswith(FICTIONAL_DOMAINS), m.group()
 

@@ -34,6 +34,7 @@ def train_final(
     threads: int,
     out_dir,
     source: str = "unknown",
+    phone_regions=None,
 ) -> Path:
     """Fit ``model`` (with its own ``settings``) on the whole variant and save it as a bundle."""
     df = pd.read_parquet(variant_path)
@@ -51,6 +52,8 @@ def train_final(
         "threshold": threshold,
         "preprocessing": preprocessing,
         "corpus_source": source,
+        # Scoring redacts captions as label_corpus did before training.
+        "phone_regions": None if phone_regions is None else list(phone_regions),
         "trained_on": int(len(df)),
         "dealer_posts": int(df["label"].sum()),
     }
@@ -91,7 +94,13 @@ class Scorer:
 
     def features(self, captions: list[str]) -> pd.DataFrame:
         """The variant's inputs for each caption, built exactly as for the training posts."""
-        return featurize(captions, self.variant.name, self.meta["preprocessing"], self.vocab)
+        return featurize(
+            captions,
+            self.variant.name,
+            self.meta["preprocessing"],
+            self.vocab,
+            phone_regions=self.meta.get("phone_regions"),
+        )
 
     def score(self, captions: list[str], threshold: float | None = None) -> pd.DataFrame:
         """Per caption: probability and label at the threshold, or why it was not scored."""
@@ -106,5 +115,6 @@ class Scorer:
             p = self.model.score(feats[scorable])
             out.loc[scorable, "probability"] = p
             out.loc[scorable, "label"] = (p > threshold).astype(int)
-        out["contacts"] = [",".join(sorted(contact_kinds(c or ""))) for c in captions]
+        regions = self.meta.get("phone_regions")
+        out["contacts"] = [",".join(sorted(contact_kinds(c or "", regions))) for c in captions]
         return out

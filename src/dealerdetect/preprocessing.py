@@ -35,7 +35,11 @@ URL_RE = re.compile(
 # Redaction placeholders survive cleaning as tokens: the models learn "a phone number was here"
 # without ever seeing the number (privacy, and it is the signal the paper describes).
 PLACEHOLDER_RE = r"\[(?:PHONE|EMAIL|HANDLE)\]"
-TOKEN_RE = re.compile(PLACEHOLDER_RE + r"|#?[^\W_]+(?:['’][^\W_]+)*", re.I | re.UNICODE)
+# A hashtag is one token with its underscores, as Instagram reads it ("#xanax_bars"), so no part
+# of it reaches the text without hashtags; in words, "_" separates ("plug_daddy" -> plug, daddy).
+TOKEN_RE = re.compile(
+    PLACEHOLDER_RE + r"|#\w*[^\W_]\w*(?:['’][^\W_]+)*|[^\W_]+(?:['’][^\W_]+)*", re.I | re.UNICODE
+)
 
 
 @lru_cache(maxsize=4)
@@ -58,7 +62,8 @@ def load_stopwords(name: str = "english") -> frozenset[str]:
 def clean(text: str, stopwords: frozenset[str]) -> list[str]:
     """Step 2: tokens of ``text`` without links, special characters and stopwords.
 
-    Lower-cases; keeps '#' at the start of hashtags (``"sale#xanax"`` gives ``sale``, ``#xanax``);
+    Lower-cases; keeps '#' at the start of hashtags (``"sale#xanax"`` gives ``sale``, ``#xanax``)
+    and a hashtag whole (``"#xanax_bars"`` is one token);
     drops '@', emoji and punctuation; apostrophes inside words are matched against the stopword
     list ("don't") and then removed ("dont" never reaches the dictionary).
     """
@@ -122,7 +127,11 @@ def add_indexes(
 
 
 def featurize(
-    captions: list[str], variant: str, settings: dict, vocab: dict[str, int] | None = None
+    captions: list[str],
+    variant: str,
+    settings: dict,
+    vocab: dict[str, int] | None = None,
+    phone_regions=None,
 ) -> pd.DataFrame:
     """New posts as the model of ``variant`` saw its training posts: redacted, cleaned (step 2),
     split into the variant's text and, with a dictionary, indexed (step 3). Used by predict; the
@@ -130,7 +139,8 @@ def featurize(
     from .privacy import redact
 
     sw = load_stopwords(settings.get("stopwords", "english"))
-    views = token_views(pd.Series([clean(redact(c or ""), sw) for c in captions], dtype=object))
+    tokens = [clean(redact(c or "", phone_regions), sw) for c in captions]
+    views = token_views(pd.Series(tokens, dtype=object))
     views["text"] = views[registry.variant(variant).text_column]
     if vocab is not None:
         views = add_indexes(views, vocab, settings["text_length"], settings["hashtag_length"])

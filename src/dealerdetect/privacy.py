@@ -3,7 +3,7 @@
 The study handles posts by people suspected of selling drugs and by people answering them, so
 nothing we write out should let a reader reach an account: user names become salted hashes and
 handles, numbers, addresses and links in captions and comments become placeholders. The
-*kind* of contact detail survives (``characterization.contact_kinds`` is computed before
+*kind* of contact detail survives (``contacts.contact_kinds`` is computed before
 redaction, and the app's name stays in the text: "wickr: plugdaddy" -> "wickr: [HANDLE]").
 
 Public API:
@@ -11,8 +11,9 @@ Public API:
     pseudonym(handle, salt) -> "u_" + 12 hex chars of sha256(salt + "\\0" + handle.lower())
     load_salt(salt, secret_file) -> the configured salt, or the one in the secret file
                                     (created with 32 random hex chars if missing)
-    redact(text) -> text with URLs, e-mails, phone numbers, app handles and @mentions replaced
-                    by PLACEHOLDERS; idempotent, total on any ``str``.
+    redact(text, phone_regions=None) -> text with URLs, e-mails, phone numbers, app handles and
+                    @mentions replaced by PLACEHOLDERS; idempotent, total on any ``str``.
+                    Uses ``contacts.find_contacts``, the detector the characterization counts.
 
 Links are always "[URL]", app links included ("t.me/rxsupply" -> "[URL]"), a number given for
 an app is "[PHONE]" ("whatsapp +1 555 201 3344" -> "whatsapp [PHONE]"), and app names written
@@ -27,7 +28,7 @@ import re
 import secrets
 from pathlib import Path
 
-from dealerdetect.characterization import APP_MENTION_RE, PHONE_RE, find_contacts
+from dealerdetect.contacts import find_contacts, regions_key
 
 PLACEHOLDERS = ("[URL]", "[EMAIL]", "[PHONE]", "[HANDLE]")
 URL, EMAIL, PHONE, HANDLE = PLACEHOLDERS
@@ -97,26 +98,20 @@ def load_salt(salt: str | None, secret_file: str | Path) -> str:
     return existing
 
 
-def _placeholder(kind: str, span: str) -> str | None:
+def _placeholder(detail: str) -> str | None:
     """Placeholder for a contact span, or None for what stays (app names, bio pointers)."""
-    if kind == "bio" or APP_MENTION_RE.fullmatch(span):
-        return None
-    if kind == "email":
-        return EMAIL
-    if kind == "phone" or PHONE_RE.fullmatch(span):
-        return PHONE
-    if "/" in span or "=" in span:  # app links: "t.me/rxsupply", "wa.me/1555..."
-        return URL
-    return HANDLE
+    return {"email": EMAIL, "phone": PHONE, "link": URL, "handle": HANDLE, "mention": HANDLE}.get(
+        detail
+    )
 
 
-def _redact_once(text: str) -> str:
+def _redact_once(text: str, regions: tuple[str, ...]) -> str:
     kept = bytearray(len(text))  # 1 = inside a placeholder already in the text
     for m in _PLACEHOLDER_RE.finditer(text):
         kept[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
     spans = [(m.start(), m.end(), URL) for m in _URL_RE.finditer(text)]
-    for c in find_contacts(text):
-        ph = _placeholder(c.kind, text[c.start : c.end])
+    for c in find_contacts(text, regions):
+        ph = _placeholder(c.detail)
         if ph is not None:
             spans.append((c.start, c.end, ph))
     spans = [s for s in spans if s[0] < s[1] and not any(kept[s[0] : s[1]])]
@@ -138,16 +133,20 @@ def _redact_once(text: str) -> str:
     return "".join(out)
 
 
-def redact(text: str) -> str:
+def redact(text: str, phone_regions=None) -> str:
     """``text`` with URLs, e-mails, phone numbers, app handles and @mentions replaced.
+
+    ``phone_regions``: the regions whose national phone formats are tried (config
+    ``privacy.phone_regions``; None = ``contacts.DEFAULT_PHONE_REGIONS``).
 
     Runs to a fixed point, so ``redact(redact(x)) == redact(x)``. It terminates: every pass
     that changes the text replaces at least one character outside existing placeholders, and
     placeholders are never rewritten.
     """
     text = str(text)
+    regions = regions_key(phone_regions)
     while True:
-        new = _redact_once(text)
+        new = _redact_once(text, regions)
         if new == text:
             return text
         text = new

@@ -17,5 +17,7 @@ rule adjudication_sheet:
         "benchmarks/adjudication_sheet.tsv"
     conda:
         "../../environment.yml"
+    params:
+        phone_regions=config["privacy"]["phone_regions"],
     script:
         "../scripts/adjudication_sheet.py"

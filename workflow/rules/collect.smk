@@ -48,6 +48,7 @@ rule label_corpus:
     params:
         source=SOURCE,
         annotation_dir=annotation_dir(),
+        phone_regions=config["privacy"]["phone_regions"],
     script:
         "../scripts/label_corpus.py"
 
@@ -67,5 +68,6 @@ rule annotation_sheet:
         "../../environment.yml"
     params:
         annotation_dir=annotation_dir(),
+        phone_regions=config["privacy"]["phone_regions"],
     script:
         "../scripts/annotation_sheet.py"

@@ -22,5 +22,6 @@ rule final_model:
         threshold=config["cv"]["threshold"],
         source=SOURCE,
         seed=config["seed"],
+        phone_regions=config["privacy"]["phone_regions"],
     script:
         "../scripts/final_model.py"

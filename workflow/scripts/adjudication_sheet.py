@@ -14,7 +14,7 @@ n = adjudication_todo(
     sm.input.sheet_a,
     sm.input.sheet_b,
     adjudicated if isinstance(adjudicated, str | None) else adjudicated[0],
-    build_corpus(sm.input.posts),
+    build_corpus(sm.input.posts, phone_regions=sm.params.phone_regions),
     sm.output.sheet,
 )
 logging.info("%d posts the coders disagree on -> %s", n, sm.output.sheet)

@@ -9,5 +9,7 @@ log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
 from dealerdetect.corpus import annotation_template  # noqa: E402
 
 sm = snakemake  # noqa: F821
-n = annotation_template(sm.input.posts, sm.params.annotation_dir, sm.output.sheet)
+n = annotation_template(
+    sm.input.posts, sm.params.annotation_dir, sm.output.sheet, phone_regions=sm.params.phone_regions
+)
 logging.info("%d posts to annotate -> %s", n, sm.output.sheet)

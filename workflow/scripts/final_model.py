@@ -18,6 +18,7 @@ train_final(
     seed=sm.params.seed,
     validation_split=sm.params.validation_split,
     threads=sm.threads,
+    phone_regions=sm.params.phone_regions,
     out_dir=sm.output[0],
     source=sm.params.source,
 )

@@ -15,7 +15,7 @@ from dealerdetect.corpus import (  # noqa: E402
 )
 
 sm = snakemake  # noqa: F821
-corpus = build_corpus(sm.input.posts)
+corpus = build_corpus(sm.input.posts, phone_regions=sm.params.phone_regions)
 labels, report = labels_or_explain(sm.params.annotation_dir, corpus)
 corpus = attach_labels(corpus, labels)
 write_corpus(corpus, sm.output.corpus)

@@ -1,0 +1,114 @@
+"""Phone numbers in post text, read by Google's libphonenumber (the ``phonenumbers`` package).
+
+Public API:
+
+    DEFAULT_PHONE_REGIONS: the regions tried when none are configured.
+    regions_key(phone_regions) -> tuple[str, ...]
+        The configured regions (config ``privacy.phone_regions``) checked and made hashable.
+    find_phones(text, phone_regions=None) -> list[tuple[int, int]]
+        Spans of phone numbers: libphonenumber's PhoneNumberMatcher at POSSIBLE leniency, run
+        once per region, keeping a match that is written internationally ("+33 ...",
+        "0049 ...") and possible for its country, or national and valid for the region, or a
+        10-digit North-American number (fictional 555 numbers included). At least 9 digits
+        (8 with a country code), so prices, dates, years and quantities never count. Emoji
+        between digit groups and keycap digits ("2️⃣1️⃣3️⃣") are read as separators and digits.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable
+
+import phonenumbers
+
+# Regions whose national formats are tried (config: privacy.phone_regions); numbers written
+# with "+" or an international prefix are found whatever the list.
+DEFAULT_PHONE_REGIONS = ("US", "GB", "DE", "FR", "NL", "ES", "IT", "CA", "AU", "IN")
+
+
+def regions_key(phone_regions: Iterable[str] | None) -> tuple[str, ...]:
+    """The regions as a validated, hashable tuple (None = DEFAULT_PHONE_REGIONS)."""
+    if phone_regions is None:
+        return DEFAULT_PHONE_REGIONS
+    if isinstance(phone_regions, str):
+        phone_regions = [phone_regions]
+    out = tuple(str(r).upper() for r in phone_regions)
+    bad = [r for r in out if r not in phonenumbers.SUPPORTED_REGIONS]
+    if bad:
+        raise ValueError(f"privacy.phone_regions: unknown region code(s) {bad} (use ISO codes)")
+    return out
+
+
+# --- phone numbers ---------------------------------------------------------------------------
+
+_INVISIBLE = frozenset("\ufe0e\ufe0f\u20e3\u200d\u200b")
+# Written with a country code: "+33 ...", "(+33) ...", "0049 ...", "011 44 ...".
+_INTL_RE = re.compile(r"\(?(?:\+|00|011)")
+_LIST_SLASH_RE = re.compile(r"\s/|/\s")
+
+
+def _phone_view(text: str) -> tuple[str, list[int]]:
+    """``text`` with emoji as one space and keycap/other digits as ASCII, and each char's origin."""
+    chars: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in _INVISIBLE:
+            continue
+        cat = unicodedata.category(ch)
+        if cat == "Nd" and not ch.isascii():
+            ch = str(unicodedata.digit(ch))
+        elif cat in ("So", "Sk", "Cs", "Co") or ord(ch) >= 0x1F000:
+            if chars and chars[-1] == " ":
+                continue
+            ch = " "
+        chars.append(ch)
+        origin.append(i)
+    return "".join(chars), origin
+
+
+def _keep(match, region: str) -> bool:
+    num = match.number
+    if _LIST_SLASH_RE.search(match.raw_string):
+        return False  # "b_2 / 555-201-3344": a list, not one number ("030/9018 2077" is one)
+    digits = sum(c.isdigit() for c in match.raw_string)
+    if _INTL_RE.match(match.raw_string):
+        return digits >= 8 and phonenumbers.is_possible_number(num)
+    if digits < 9:
+        return False
+    if phonenumbers.is_valid_number_for_region(num, region):
+        return True
+    national = str(num.national_number)
+    return num.country_code == 1 and len(national) == 10 and national[0] in "23456789"
+
+
+@functools.lru_cache(maxsize=65536)
+def _phones(text: str, regions: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+    if sum(c.isdigit() for c in text) < 8:  # most captions: nothing to parse
+        return ()
+    view, origin = _phone_view(text)
+    spans = []
+    for region in regions or ("ZZ",):
+        for m in phonenumbers.PhoneNumberMatcher(view, region, phonenumbers.Leniency.POSSIBLE):
+            if _keep(m, region):
+                # The match's start may sit before its digits (" 555-201-3344" after "b_2 /").
+                raw = m.raw_string.strip()
+                at = view.find(raw, m.start)
+                at = m.start if at < 0 else at
+                start, end = origin[at], origin[at + len(raw) - 1] + 1
+                while end < len(text) and text[end] in _INVISIBLE:
+                    end += 1  # the keycap's variation selector and combining mark
+                spans.append((start, end))
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if merged and s < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return tuple(merged)
+
+
+def find_phones(text: str, phone_regions: Iterable[str] | None = None) -> list[tuple[int, int]]:
+    """Spans of the phone numbers in ``text`` (see the module docstring)."""
+    return list(_phones(str(text), regions_key(phone_regions)))
