@@ -203,3 +203,12 @@ def test_write_accounts_reads_paths(tmp_path):
         tmp_path / "ranked.csv",
     )
     assert ranked.set_index("user").loc[A, "contact_kinds"] == "bio,phone,wickr"
+
+
+def test_posts_scored_exactly_one_give_finite_ranks_and_more_of_them_rank_higher():
+    """A decision tree scores posts exactly 0 or 1: noisy-OR evidence must stay finite."""
+    from dealerdetect.accounts import noisy_or, noisy_or_evidence
+
+    one, two = noisy_or_evidence([1.0]), noisy_or_evidence([1.0, 1.0])
+    assert np.isfinite(one) and np.isfinite(two) and two > one
+    assert noisy_or([1.0, 0.0]) == pytest.approx(1.0)

@@ -113,14 +113,22 @@ def check_held_out(folds: pd.DataFrame, users: pd.DataFrame, where: str = "") ->
         )
 
 
+# A post scored exactly 1 (a decision tree's leaf) would make the evidence infinite, and every
+# such account tie; capped, each post at 1 adds the same large amount, so more of them rank higher.
+P_MAX = 1 - 1e-12
+
+
 def noisy_or_evidence(p) -> float:
-    """``-log(prod(1 - p))``: increases with ``noisy_or`` and does not round to a tie near 1."""
-    with np.errstate(divide="ignore"):
-        return float(-np.log1p(-np.asarray(p, dtype=float)).sum())
+    """``-log(prod(1 - p))``: increases with ``noisy_or`` and does not round to a tie near 1;
+    finite (scores are capped at ``P_MAX``)."""
+    return float(-np.log1p(-np.minimum(np.asarray(p, dtype=float), P_MAX)).sum())
 
 
 def noisy_or(p) -> float:
-    """``1 - prod(1 - p)``, in logs so thousands of posts do not underflow."""
+    """``1 - prod(1 - p)``, in logs so thousands of posts do not underflow; exactly 1 when a
+    post is scored 1."""
+    if (np.asarray(p, dtype=float) >= 1).any():
+        return 1.0
     return float(-np.expm1(-noisy_or_evidence(p)))
 
 
