@@ -15,11 +15,13 @@ os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
 @pytest.fixture(scope="session")
 def tiny_run(tmp_path_factory):
     """One end-to-end run of the real Snakefile on tests/config/tiny.yaml, shared by the tests
-    of the workflow, the notebooks and the privacy scan."""
+    of the workflow, the notebooks and the privacy scan. Snakemake's console output (stdout, then
+    stderr) is kept in ``console.txt`` of the returned folder."""
     from workflow_helpers import ROOT, scratch_workflow, snakemake
 
     wd = scratch_workflow(tmp_path_factory.mktemp("tiny"))
     (wd / "data" / "secrets").mkdir(parents=True)
     (wd / "data" / "secrets" / "salt.txt").write_text(TINY_SALT + "\n")
-    snakemake(wd, "--configfile", str(ROOT / "tests/config/tiny.yaml"))
+    proc = snakemake(wd, "--configfile", str(ROOT / "tests/config/tiny.yaml"))
+    (wd / "console.txt").write_text(proc.stdout + proc.stderr, encoding="utf-8")
     return wd

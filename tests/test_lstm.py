@@ -1,3 +1,5 @@
+import logging
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -51,6 +53,14 @@ def test_presets_and_overrides():
     assert s.lstm_units == 5 and s.embedding_dim == PRESETS["cpu"]["embedding_dim"]
     with pytest.raises(ValueError, match="models.lstm.preset"):
         LSTMSettings.from_config({"preset": "gpu"})
+    # The starting output bias: Keras' zero in the paper preset, the prior in the cpu preset.
+    assert paper.output_bias == "zero"
+    assert LSTMSettings.from_config({"preset": "cpu"}).output_bias == "prior"
+    assert LSTMSettings.from_config({"preset": "paper", "output_bias": "prior"}).output_bias == (
+        "prior"
+    )
+    with pytest.raises(ValueError, match="models.lstm.output_bias: 'mean'"):
+        LSTMSettings.from_config({"preset": "cpu", "output_bias": "mean"})
 
 
 def test_figure2_graph_with_paper_preset():
@@ -70,7 +80,7 @@ def test_figure2_graph_with_paper_preset():
     assert model.loss == "binary_crossentropy"
 
 
-def test_single_block_variants_and_a_short_fit():
+def test_single_block_variants_and_a_short_fit(caplog):
     from dealerdetect.models.train import fit_lstm
 
     rng = np.random.default_rng(0)
@@ -93,10 +103,35 @@ def test_single_block_variants_and_a_short_fit():
             "batch_size": 16,
         }
     }
-    model, history = fit_lstm(df, "hashtags_only", settings, seed=1, vocab_size=22)
+    with caplog.at_level(logging.INFO, logger="dealerdetect.models.train"):
+        model, history = fit_lstm(df, "hashtags_only", settings, seed=1, vocab_size=22)
     assert [i.name for i in model.inputs] == ["hashtags_index"]
     assert [h["epoch"] for h in history] == [1, 2, 3]
     assert all(np.isfinite(h["val_loss"]) for h in history)
+    # One log line per epoch with the losses and seconds (the job's log; Keras prints nothing).
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("epoch ")]
+    assert [line.split()[:2] for line in lines] == [["epoch", "1"], ["epoch", "2"], ["epoch", "3"]]
+    assert f"val_loss {history[2]['val_loss']:.4f}" in lines[2] and "seconds" in lines[2]
+
+
+@pytest.mark.parametrize("bias, expected", [("zero", 0.0), ("prior", np.log(6 / 54))])
+def test_output_bias_starts_at_zero_or_the_training_prior(bias, expected):
+    from dealerdetect.models.train import init_output_bias, output_bias_for
+
+    s = LSTMSettings.from_config(
+        {"preset": "cpu", "embedding_dim": 4, "lstm_units": 3, "output_bias": bias}
+    )
+    model = build_model(40, 50, 15, ("text",), s)
+    text, _ = padded_indexes(64, text_lengths=(1, 12), tag_lengths=(0, 1), seed=4)
+    before = model.predict(text, verbose=0).ravel()
+    y = np.array([1] * 6 + [0] * 54, dtype="float32")  # 10% dealer posts
+    init_output_bias(model, y, s)
+    assert model.get_layer("dense_4").bias.numpy()[0] == pytest.approx(expected, abs=1e-6)
+    # The bias shifts every untrained score's log-odds by the prior's log-odds (0 for "zero").
+    after = model.predict(text, verbose=0).ravel()
+    logit = lambda p: np.log(p / (1 - p))  # noqa: E731
+    np.testing.assert_allclose(logit(after) - logit(before), expected, atol=1e-4)
+    assert np.isfinite(output_bias_for(np.zeros(10)))  # a one-class fold stays finite
 
 
 def test_trimmed_batches_cover_every_row_once_and_group_similar_lengths():

@@ -244,7 +244,10 @@ def aggregate(
         oof, info = score_fold(pd.read_parquet(oof_path), info, threshold)
         infos.append(info)
         oofs.append(oof)
-    pd.DataFrame(infos).to_csv(folds_path, index=False)
+    from .diagnostics import flag_collapsed
+
+    # A fold that never left the class prior is flagged, never averaged in silently.
+    flag_collapsed(pd.DataFrame(infos)).to_csv(folds_path, index=False)
     pd.concat(oofs, ignore_index=True).to_parquet(oof_out, index=False)
     pd.DataFrame(
         history, columns=["variant", "fold", "epoch", "loss", "val_loss", "seconds"]

@@ -1,16 +1,42 @@
-"""Logging for workflow scripts: everything a job says goes to its Snakemake log file."""
+"""Logging for workflow scripts: everything a job says goes to its Snakemake log file.
+
+Snakemake shows a script job's stderr on its console. TensorFlow's C++ core writes there
+directly (file descriptor 2), not through Python's ``sys.stderr``: absl prints lines such as
+``I0000 ... oneDNN custom operations are on`` before any log level applies (no environment
+variable silences them in TF 2.21, checked), so the descriptor itself is pointed at the log.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
+# TF_CPP_MIN_LOG_LEVEL 3 drops TF's C++ INFO/WARNING/ERROR lines (e.g. ``E0000 ... oneDNN
+# supports DT_BOOL only ...``, harmless); a Python exception still reaches the log. oneDNN itself
+# stays on: TF_ENABLE_ONEDNN_OPTS=0 would change the numerics. Set only where unset, so
+# TF_CPP_MIN_LOG_LEVEL=0 in the environment brings them back for debugging.
+QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3"}
+
+
+def quiet_tensorflow() -> None:
+    """Lower TensorFlow's C++ logging; must run before TensorFlow is imported to take effect."""
+    for key, value in QUIET_ENV.items():
+        os.environ.setdefault(key, value)
+
 
 def log_to(path: str | Path) -> None:
-    """Send stderr and the ``logging`` root to ``path`` (the rule's ``log:``)."""
+    """Send stderr (Python's and the process's descriptor 2) and the ``logging`` root to
+    ``path`` (the rule's ``log:``), and quiet TensorFlow. Call it before importing the package's
+    modules that import TensorFlow."""
+    quiet_tensorflow()
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     fh = open(path, "w", buffering=1, encoding="utf-8")  # noqa: SIM115 - lives as long as the job
+    sys.stderr.flush()
+    # C/C++ code (TensorFlow, absl) writes to descriptor 2, which Python's sys.stderr does not
+    # cover; both now share one file offset, so their lines interleave instead of overwriting.
+    os.dup2(fh.fileno(), 2)
     sys.stderr = fh
     logging.basicConfig(
         stream=fh,

@@ -54,6 +54,7 @@ rule headline:
     input:
         gap=rules.table1_extended.output.gap,
         summary=rules.label_corpus.output.summary,
+        folds=expand("results/cv/{protocol}/fold_metrics.csv", protocol=PROTOCOLS),
     output:
         md=report(
             "results/tables/headline.md",

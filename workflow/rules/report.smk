@@ -4,6 +4,7 @@
 rule table1:
     input:
         scores="results/cv/paper/scores.csv",
+        folds="results/cv/paper/fold_metrics.csv",
         status=rules.preprocess.output.status,
         summary=rules.label_corpus.output.summary,
     output:

@@ -9,6 +9,7 @@ from dealerdetect.runlog import log_to
 
 log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
 
+from dealerdetect.diagnostics import collapse_note  # noqa: E402
 from dealerdetect.reporting.beyond import protocol_headline  # noqa: E402
 from dealerdetect.reporting.settings import run_note  # noqa: E402
 
@@ -16,4 +17,11 @@ sm = snakemake  # noqa: F821
 summary = json.loads(open(sm.input.summary, encoding="utf-8").read())
 text = protocol_headline(pd.read_csv(sm.input.gap)) + "\n"
 text += run_note(sm.params.source, sm.params.protocols, sm.params.lstm, summary) + "\n"
+folds = pd.concat(
+    [
+        pd.read_csv(p).assign(protocol=pr)
+        for p, pr in zip(sm.input.folds, sm.params.protocols, strict=True)
+    ]
+)
+text += "\n" + (collapse_note(folds) or "No fold ended at the class prior.") + "\n"
 Path(sm.output.md).write_text(text, encoding="utf-8")

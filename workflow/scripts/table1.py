@@ -8,6 +8,7 @@ from dealerdetect.runlog import log_to
 
 log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
 
+from dealerdetect.diagnostics import collapse_note  # noqa: E402
 from dealerdetect.reporting.tables import (  # noqa: E402
     table1,
     table1_markdown,
@@ -22,4 +23,5 @@ summary = json.loads(open(sm.input.summary, encoding="utf-8").read())
 t1 = table1(pd.read_csv(sm.input.scores), status)
 lstm = sm.params.lstm if "lstm" in set(t1["model"]) else None
 note = table1_note(sm.params.source, status, lstm, summary)
+note = " ".join(filter(None, [note, collapse_note(pd.read_csv(sm.input.folds))]))
 write_table(t1, table1_markdown(t1, note), sm.output.csv, sm.output.md)
