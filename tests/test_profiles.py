@@ -37,6 +37,7 @@ def fake_slurm(monkeypatch, outputs: dict[str, str | None]):
     """Answer cluster._run from ``outputs`` keyed by the command's first word."""
     monkeypatch.setattr(cluster, "_run", lambda *cmd: outputs.get(cmd[0]))
     cluster._nodes.cache_clear()
+    cluster._accounting.cache_clear()
     for var in cluster.ACCOUNT_VARS + cluster.PARTITION_VARS + ("SLURM_JOB_ID",):
         monkeypatch.delenv(var, raising=False)
 

@@ -13,6 +13,7 @@ that enforces accounts every submission fails with a terse message.
 from __future__ import annotations
 
 import functools
+import getpass
 import os
 import re
 import shutil
@@ -104,6 +105,20 @@ def _nodes() -> list[Node] | None:
     return None if out is None else parse_sinfo(out)
 
 
+@functools.cache
+def _accounting() -> tuple[str, str, bool]:
+    """(user, AccountingStorageEnforce, whether the user has a default account), asked once."""
+    user = getpass.getuser()
+    config = _run("scontrol", "show", "config") or ""
+    enforce = re.search(r"^AccountingStorageEnforce\s*=\s*(\S+)", config, re.M)
+    if not enforce or enforce.group(1) == "none":
+        return user, "none", False
+    default = _run(
+        "sacctmgr", "--noheader", "--parsable2", "show", "user", user, "format=defaultaccount"
+    )
+    return user, enforce.group(1), bool(default and default.strip())
+
+
 def account() -> str:
     """The account to submit with: $SBATCH_ACCOUNT or $SLURM_ACCOUNT, else empty (sbatch then
     uses the user's default account, and a cluster without accounting needs none). Raises where
@@ -111,18 +126,11 @@ def account() -> str:
     given = _env(ACCOUNT_VARS)
     if given or _inside_job():
         return given
-    config = _run("scontrol", "show", "config") or ""
-    enforce = re.search(r"^AccountingStorageEnforce\s*=\s*(\S+)", config, re.M)
-    if not enforce or enforce.group(1) == "none":
-        return ""
-    user = os.environ.get("USER") or os.environ.get("LOGNAME") or ""
-    default = _run(
-        "sacctmgr", "--noheader", "--parsable2", "show", "user", user, "format=defaultaccount"
-    )
-    if default and default.strip():
+    user, enforce, has_default = _accounting()
+    if enforce == "none" or has_default:
         return ""
     raise ClusterSetupError(
-        f"This cluster requires a SLURM account (AccountingStorageEnforce={enforce.group(1)}) "
+        f"This cluster requires a SLURM account (AccountingStorageEnforce={enforce}) "
         f"and none was given, nor has user '{user}' a default account. {HOW_TO_SET}"
     )
 
