@@ -40,8 +40,9 @@ def slurm_unavailable() -> str | None:
     except subprocess.TimeoutExpired:
         return "sinfo did not answer within 30 s"
     if proc.returncode != 0 or "up" not in proc.stdout.split():
+        said = (proc.stderr.strip() or proc.stdout.strip() or "no partition").splitlines()[-1]
         return (
-            f"no SLURM partition is up (sinfo: {proc.stderr.strip() or proc.stdout.strip()}); "
+            f"no SLURM partition is up ({said}); "
             "start the single-node cluster: sudo tests/slurm/cluster.sh start"
         )
     return None
