@@ -334,7 +334,7 @@ def test_phone_regions_reach_a_saved_model(tmp_path):
     common = dict(
         model="decision_tree",
         variant="with_hashtags",
-        models_cfg={},
+        settings={},
         preprocessing={"stopwords": "english", "text_length": 5, "hashtag_length": 5},
         threshold=0.5,
         seed=1,

@@ -16,6 +16,9 @@ def test_slurm_dry_run_with_the_workflow_profile(tmp_path, monkeypatch):
     monkeypatch.setenv("SBATCH_PARTITION", "short")
     wd = scratch_workflow(tmp_path)
     shutil.copytree(ROOT / "profiles", wd / "profiles")
+    # The jobs after the preprocess checkpoint are planned once it has run (small corpus).
+    (wd / "small.yaml").write_text("collection:\n  simulated:\n    scale: 0.05\n")
+    snakemake(wd, "--until", "preprocess", "--configfile", "small.yaml")
     out = snakemake(
         wd,
         "-n",
@@ -23,6 +26,8 @@ def test_slurm_dry_run_with_the_workflow_profile(tmp_path, monkeypatch):
         "slurm",
         "--workflow-profile",
         "profiles/slurm",
+        "--configfile",
+        "small.yaml",
         "--config",
         'models={"lstm": {"preset": "paper"}}',
     ).stdout

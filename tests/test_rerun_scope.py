@@ -44,7 +44,9 @@ def planned_jobs(wd, tmp_path, overlay: dict) -> list[tuple[str, dict]]:
     return jobs
 
 
-def model_of(wildcards: dict) -> str | None:
+def model_of(rule: str, wildcards: dict) -> str | None:
+    if rule == "evaluate_lstm":
+        return "lstm"
     return wildcards.get("model") or wildcards.get("classic") or wildcards.get("baseline")
 
 
@@ -61,9 +63,9 @@ def test_the_tiny_study_is_complete(tiny_run, tmp_path):
 )
 def test_one_model_setting_reruns_that_model_and_what_reads_it(tiny_run, tmp_path, overlay, model):
     jobs = planned_jobs(tiny_run, tmp_path, overlay)
-    folds = [w for r, w in jobs if r.startswith("evaluate_")]
+    folds = [(r, w) for r, w in jobs if r.startswith("evaluate_")]
     finals = [w for r, w in jobs if r == "final_model"]
-    assert {model_of(w) for w in folds} == {model}
+    assert {model_of(r, w) for r, w in folds} == {model}
     # tiny.yaml: 3 folds; the default protocols, paper and grouped
     assert len(folds) == len(VARIANTS) * 3 * 2
     assert sorted(w["variant"] for w in finals) == sorted(VARIANTS)

@@ -9,7 +9,7 @@ from workflow_helpers import scratch_workflow, snakemake
 pytestmark = pytest.mark.slow
 
 
-def test_dry_run_of_default_config_has_120_evaluation_jobs(tmp_path):
+def test_dry_run_of_default_config_plans_every_fold_job(tmp_path):
     """Which variants run is known after the preprocess checkpoint; from then on the dry run
     plans every job. A small corpus keeps the test short; the models and folds are the default."""
     wd = scratch_workflow(tmp_path)
@@ -23,7 +23,9 @@ def test_dry_run_of_default_config_has_120_evaluation_jobs(tmp_path):
         for line in out.splitlines()
         if len(line.split()) == 2 and line.split()[1].isdigit()
     )
-    assert counts["evaluate_classic"] + counts["evaluate_lstm"] == 4 * 3 * 10
+    # The paper's four models x 3 variants x 10 folds, under the paper and grouped protocols.
+    assert counts["evaluate_classic"] + counts["evaluate_lstm"] == 4 * 3 * 10 * 2
+    assert counts["evaluate_baseline"] == 2 * 3 * 10 * 2  # word and character n-gram LR
 
 
 def test_table1_has_every_model_and_variant_with_numbers_in_range(tiny_run):
