@@ -21,6 +21,16 @@ LABELS = {
     "mask_padding": "masked padding",
     "trim_padding": "length-sorted, trimmed batches",
     "jit_compile": "XLA",
+    "output_bias": "output bias starts at",
+}
+
+
+# Settings Figure 2 does not give: where the paper preset's value comes from instead.
+NOT_IN_FIGURE2 = {
+    "batch_size": "not in the paper; Keras' default",
+    "epochs": "not in the paper; the authors' script",
+    "patience": "the paper's stopping rule",
+    "output_bias": "not in the paper; Keras' default",
 }
 
 
@@ -30,9 +40,7 @@ def lstm_note(lstm_cfg: dict) -> str:
     ref = FIGURE2.to_dict()
     preset = lstm_cfg.get("preset", "cpu")
     diffs = [
-        f"{LABELS.get(k, k)} {_fmt(v)} (Figure 2: {_fmt(ref[k])})"
-        if k != "batch_size"
-        else f"batch {v} (Figure 2 gives none; Keras' default, {ref[k]})"
+        f"{LABELS.get(k, k)} {_fmt(v)} ({NOT_IN_FIGURE2.get(k, 'Figure 2')}: {_fmt(ref[k])})"
         for k, v in s.items()
         if k in LABELS and v != ref[k]
     ]
