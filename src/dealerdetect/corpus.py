@@ -7,6 +7,7 @@ describes a simulated or a real corpus alike, beside the paper's figures.
 from __future__ import annotations
 
 import functools
+import json
 import logging
 from pathlib import Path
 
@@ -130,10 +131,13 @@ def write_corpus(corpus: pd.DataFrame, path: str | Path) -> None:
     write_jsonl(corpus.to_dict(orient="records"), path)
 
 
+def read_summary(path: str | Path) -> dict:
+    """The corpus summary written by :func:`summarize` (``results/corpus/summary.json``)."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
 def read_corpus(path: str | Path) -> pd.DataFrame:
     """The labelled corpus; ids and users stay strings (pandas would turn digits into ints)."""
-    import json
-
     with open(path, encoding="utf-8") as fh:
         rows = [json.loads(line) for line in fh if line.strip()]
     return pd.DataFrame(rows).astype({"id": str, "user": str})

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 import pandas as pd
 
-from .corpus import read_corpus
+from .corpus import read_corpus, read_summary
 
 
 def results_dir(default: str | Path = "../results") -> Path:
@@ -27,7 +26,7 @@ def load_study(results: Path) -> dict:
         "variants": pd.read_csv(results / "preprocess" / "variants.csv", keep_default_na=False),
         "protocol_gap": pd.read_csv(t / "protocol_gap.csv"),
         "accounts": pd.read_csv(accounts) if accounts.exists() else None,
-        "summary": json.loads((results / "corpus" / "summary.json").read_text()),
+        "summary": read_summary(results / "corpus" / "summary.json"),
         "corpus": read_corpus(results / "corpus" / "posts.jsonl"),
         "flow": pd.read_csv(results / "preprocess" / "flow.csv"),
         "table1": pd.read_csv(t / "table1.csv"),

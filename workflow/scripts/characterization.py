@@ -1,12 +1,10 @@
 """Thin adapter: rule characterization -> dealerdetect.reporting.characterize."""
 
-import json
-
 from dealerdetect.runlog import log_to
 
 log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
 
-from dealerdetect.corpus import read_corpus  # noqa: E402
+from dealerdetect.corpus import read_corpus, read_summary  # noqa: E402
 from dealerdetect.reporting.characterize import (  # noqa: E402
     characterization_markdown,
     characterize,
@@ -16,6 +14,6 @@ from dealerdetect.reporting.tables import write_table  # noqa: E402
 
 sm = snakemake  # noqa: F821
 table = characterize(read_corpus(sm.input.corpus))
-summary = json.loads(open(sm.input.summary, encoding="utf-8").read())
+summary = read_summary(sm.input.summary)
 note = run_note(sm.params.source, summary=summary)
 write_table(table, characterization_markdown(table, note), sm.output.csv, sm.output.md)

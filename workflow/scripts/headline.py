@@ -1,6 +1,5 @@
 """Thin adapter: rule headline -> dealerdetect.reporting (the report's first item)."""
 
-import json
 from pathlib import Path
 
 import pandas as pd
@@ -9,12 +8,13 @@ from dealerdetect.runlog import log_to
 
 log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
 
+from dealerdetect.corpus import read_summary  # noqa: E402
 from dealerdetect.diagnostics import collapse_note  # noqa: E402
 from dealerdetect.reporting.beyond import protocol_headline  # noqa: E402
 from dealerdetect.reporting.settings import run_note  # noqa: E402
 
 sm = snakemake  # noqa: F821
-summary = json.loads(open(sm.input.summary, encoding="utf-8").read())
+summary = read_summary(sm.input.summary)
 text = protocol_headline(pd.read_csv(sm.input.gap)) + "\n"
 text += run_note(sm.params.source, sm.params.protocols, sm.params.lstm, summary) + "\n"
 folds = pd.concat(

@@ -1,13 +1,12 @@
 """Thin adapter: rule table1 -> dealerdetect.reporting.tables."""
 
-import json
-
 import pandas as pd
 
 from dealerdetect.runlog import log_to
 
 log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
 
+from dealerdetect.corpus import read_summary  # noqa: E402
 from dealerdetect.diagnostics import collapse_note  # noqa: E402
 from dealerdetect.reporting.tables import (  # noqa: E402
     table1,
@@ -19,7 +18,7 @@ from dealerdetect.variant_status import read_status  # noqa: E402
 
 sm = snakemake  # noqa: F821
 status = read_status(sm.input.status)
-summary = json.loads(open(sm.input.summary, encoding="utf-8").read())
+summary = read_summary(sm.input.summary)
 t1 = table1(pd.read_csv(sm.input.scores), status)
 lstm = sm.params.lstm if "lstm" in set(t1["model"]) else None
 note = table1_note(sm.params.source, status, lstm, summary)

@@ -4,8 +4,7 @@ from dealerdetect.runlog import log_to
 
 log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
 
-import json  # noqa: E402
-
+from dealerdetect.corpus import read_summary  # noqa: E402
 from dealerdetect.reporting.extended import write_extended  # noqa: E402
 from dealerdetect.reporting.settings import run_note  # noqa: E402
 from dealerdetect.variant_status import read_status  # noqa: E402
@@ -24,6 +23,6 @@ write_extended(
         sm.params.source,
         sm.params.protocols,
         sm.params.lstm,
-        json.loads(open(sm.input.summary, encoding="utf-8").read()),
+        read_summary(sm.input.summary),
     ),
 )

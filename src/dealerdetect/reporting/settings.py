@@ -4,7 +4,7 @@ source and size, the protocols, and the LSTM preset with each value that differs
 
 from __future__ import annotations
 
-from ..models.lstm import PRESETS, LSTMSettings
+from ..models.lstm import LSTMSettings
 
 # Figure 2's model; the paper gives no batch size (Keras' default, 32, is what the authors ran).
 FIGURE2 = LSTMSettings.from_config({"preset": "paper"})
@@ -82,4 +82,4 @@ def run_note(
     return " ".join(parts)
 
 
-__all__ = ["FIGURE2", "PRESETS", "corpus_note", "lstm_note", "run_note"]
+__all__ = ["FIGURE2", "corpus_note", "lstm_note", "run_note"]
