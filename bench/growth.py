@@ -37,10 +37,15 @@ def run_scale(scale: float, workdir: Path) -> pd.DataFrame:
     for name in ("Snakefile", "config.yaml", "environment.yml"):
         shutil.copy(ROOT / name, wd / name)
     shutil.copytree(ROOT / "workflow", wd / "workflow")
-    (wd / "growth.yaml").write_text(yaml.safe_dump({"collection": {"simulated": {"scale": scale}}}))
+    (wd / "growth.yaml").write_text(
+        yaml.safe_dump(
+            # One fold per job, so that part0 is fold 0 alone.
+            {"collection": {"simulated": {"scale": scale}}, "cv": {"folds_per_job": 1}}
+        )
+    )
     cfg = yaml.safe_load((ROOT / "config.yaml").read_text())
     models = cfg["models"]["run"] + cfg["models"].get("baselines", [])
-    targets = [f"results/cv/paper/with_hashtags/{m}/fold0.json" for m in models]
+    targets = [f"results/cv/paper/with_hashtags/{m}/part0.json" for m in models]
     cmd = [sys.executable, "-m", "snakemake", "--cores", "1", *targets]
     cmd += ["--configfile", "config.yaml", "growth.yaml"]
     subprocess.run(cmd, cwd=wd, check=True, capture_output=True)

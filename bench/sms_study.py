@@ -57,6 +57,7 @@ def main() -> int:
     parser.add_argument("--workdir", type=Path, required=True)
     parser.add_argument("--overlay", type=Path, help="an extra --configfile (e.g. protocols)")
     parser.add_argument("--cores", type=int, default=2)
+    parser.add_argument("--until", help="stop after this rule (e.g. make_folds)")
     args = parser.parse_args()
     if not CORPUS.exists():
         print(f"{CORPUS} not found: nothing to run", file=sys.stderr)
@@ -77,11 +78,12 @@ def main() -> int:
     (wd / "sms.yaml").write_text(yaml.safe_dump(cfg))
     configs = ["sms.yaml"] + ([str(args.overlay.resolve())] if args.overlay else [])
     t0 = time.perf_counter()
-    cmd = [sys.executable, "-m", "snakemake", "--cores", str(args.cores), "--configfile", *configs]
-    proc = subprocess.run(cmd, cwd=wd)
+    cmd = [sys.executable, "-m", "snakemake", "--cores", str(args.cores)]
+    cmd += ["--until", args.until] if args.until else []
+    proc = subprocess.run([*cmd, "--configfile", *configs], cwd=wd)
     wall = time.perf_counter() - t0
     print(f"{n} messages; snakemake exit {proc.returncode}; wall {wall:.0f} s")
-    if proc.returncode == 0:
+    if proc.returncode == 0 and not args.until:
         t1 = pd.read_csv(wd / "results/tables/table1.csv")
         print(t1.pivot(index="model", columns="variant", values="f1").round(2).to_string())
         ext = pd.read_csv(wd / "results/tables/table1_extended.csv")

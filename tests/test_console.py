@@ -38,8 +38,10 @@ def test_tiny_study_console_has_no_tensorflow_lines_and_lstm_logs_one_line_per_e
     noise = TF_NOISE.findall(console)
     assert not noise, f"TensorFlow lines on the console: {noise[:3]}"
     epochs = 2  # tests/config/tiny.yaml; the paper's rule cannot stop before epoch 5
-    logs = sorted((tiny_run / "logs/evaluate/paper").glob("*/lstm/fold*.log"))
-    assert len(logs) == 9  # 3 variants x 3 folds
+    # 3 variants x 2 jobs (tiny.yaml: folds_per_job 2 of 3 folds): folds 0-1, then fold 2.
+    logs = sorted((tiny_run / "logs/evaluate/paper").glob("*/lstm/part*.log"))
+    assert len(logs) == 6
     for log in logs:
         found = [int(e) for e in EPOCH_LINE.findall(log.read_text())]
-        assert found == list(range(1, epochs + 1)), log
+        folds = 2 if log.name == "part0.log" else 1
+        assert found == list(range(1, epochs + 1)) * folds, log

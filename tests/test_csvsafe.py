@@ -118,9 +118,9 @@ def test_folds_csv_with_hostile_ids_is_read_back_by_the_evaluation(tmp_path):
     to_csv(make_folds(df, 2, seed=0), tmp_path / "folds.csv")  # as workflow/scripts/make_folds.py
     with open(tmp_path / "folds.csv", encoding="utf-8", newline="") as fh:
         assert_nothing_runs(fh.read(), {"0", "1"})
-    info = evaluate_job(
+    [info] = evaluate_job(
         tmp_path / "variant.parquet", tmp_path / "folds.csv", None, "decision_tree",
-        "with_hashtags", 0, {}, 0, 1, tmp_path / "oof.parquet", tmp_path / "info.json",
+        "with_hashtags", [0], {}, 0, 1, tmp_path / "oof.parquet", tmp_path / "info.json",
     )  # fmt: skip
     oof = pd.read_parquet(tmp_path / "oof.parquet")
     assert info["n_test"] == len(oof) > 0 and set(oof["id"]) <= set(ids)

@@ -212,3 +212,37 @@ def test_the_optimizer_is_built_before_the_first_step():
     model = build_model(30, 50, 15, ("text",), s)
     assert model.optimizer.built
     assert len(model.optimizer.variables) > len(model.trainable_variables)
+
+
+def test_a_reused_model_trains_exactly_as_a_fresh_one():
+    """evaluate_job runs several folds in one process and hands each fold the previous fold's
+    model, to keep its traced steps. Reset to the new fold's seed, it must give the losses and
+    scores a fresh model gives: weights, dropout seeds and Adam's state all restart."""
+    from dealerdetect.models.train import fit_lstm, predict_scores
+
+    text, tags = padded_indexes(96, (1, 12), (1, 6), seed=3)
+    label = (text[:, 0] % 3 == 0).astype(int)
+    df = pd.DataFrame({"label": label, "text_idx": list(text), "tag_idx": list(tags)})
+    settings = {
+        "lstm": {
+            "preset": "cpu",
+            "embedding_dim": 4,
+            "lstm_units": 4,
+            "dense_units": 4,
+            "epochs": 3,
+            "batch_size": 16,
+        }
+    }
+    first, _ = fit_lstm(df.iloc[:60], "with_hashtags", settings, seed=11, vocab_size=40)
+    second = df.iloc[30:]
+    fresh, fresh_hist = fit_lstm(second, "with_hashtags", settings, seed=12, vocab_size=40)
+    reused, reused_hist = fit_lstm(
+        second, "with_hashtags", settings, seed=12, vocab_size=40, reuse=first
+    )
+    assert reused is first  # the traced model was kept, not rebuilt
+    x = [text, tags]
+    assert [h["val_loss"] for h in reused_hist] == [h["val_loss"] for h in fresh_hist]
+    np.testing.assert_array_equal(predict_scores(reused, x), predict_scores(fresh, x))
+    # Another variant's graph is not reused.
+    other, _ = fit_lstm(second, "no_hashtags", settings, seed=12, vocab_size=40, reuse=first)
+    assert other is not first

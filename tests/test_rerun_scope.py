@@ -66,8 +66,8 @@ def test_one_model_setting_reruns_that_model_and_what_reads_it(tiny_run, tmp_pat
     folds = [(r, w) for r, w in jobs if r.startswith("evaluate_")]
     finals = [w for r, w in jobs if r == "final_model"]
     assert {model_of(r, w) for r, w in folds} == {model}
-    # tiny.yaml: 3 folds; the default protocols, paper and grouped
-    assert len(folds) == len(VARIANTS) * 3 * 2
+    # tiny.yaml: 3 folds in 2 jobs (folds_per_job: 2); the default protocols, paper and grouped
+    assert len(folds) == len(VARIANTS) * 2 * 2
     assert sorted(w["variant"] for w in finals) == sorted(VARIANTS)
     assert {w["model"] for w in finals} == {model}
     others = {r for r, _ in jobs if not r.startswith("evaluate_") and r != "final_model"}

@@ -9,23 +9,33 @@ from workflow_helpers import scratch_workflow, snakemake
 pytestmark = pytest.mark.slow
 
 
-def test_dry_run_of_default_config_plans_every_fold_job(tmp_path):
+def test_dry_run_of_default_config_plans_every_evaluation_job(tmp_path):
     """Which variants run is known after the preprocess checkpoint; from then on the dry run
-    plans every job. A small corpus keeps the test short; the models and folds are the default."""
+    plans every job. A small corpus keeps the test short; the models and folds are the default:
+    one job per model x variant x protocol runs all 10 folds, and folds_per_job 1 gives one job
+    per fold (a cluster with more cores than jobs)."""
     wd = scratch_workflow(tmp_path)
     (wd / "small.yaml").write_text("collection:\n  simulated:\n    scale: 0.05\n")
+    (wd / "per_fold.yaml").write_text("cv:\n  folds_per_job: 1\n")
     before = snakemake(wd, "-n", "--configfile", "small.yaml").stdout
     assert "checkpoint" in before and "evaluate_classic" not in before
     snakemake(wd, "--until", "preprocess", "--configfile", "small.yaml")
-    out = snakemake(wd, "-n", "--quiet", "rules", "--configfile", "small.yaml").stdout
-    counts = dict(
-        (line.split()[0], int(line.split()[1]))
-        for line in out.splitlines()
-        if len(line.split()) == 2 and line.split()[1].isdigit()
-    )
-    # The paper's four models x 3 variants x 10 folds, under the paper and grouped protocols.
+
+    def planned(*configs):
+        out = snakemake(wd, "-n", "--quiet", "rules", "--configfile", *configs).stdout
+        return dict(
+            (line.split()[0], int(line.split()[1]))
+            for line in out.splitlines()
+            if len(line.split()) == 2 and line.split()[1].isdigit()
+        )
+
+    # The paper's four models x 3 variants, under the paper and grouped protocols.
+    counts = planned("small.yaml")
+    assert counts["evaluate_classic"] + counts["evaluate_lstm"] == 4 * 3 * 2
+    assert counts["evaluate_baseline"] == 2 * 3 * 2  # word and character n-gram LR
+    counts = planned("small.yaml", "per_fold.yaml")
     assert counts["evaluate_classic"] + counts["evaluate_lstm"] == 4 * 3 * 10 * 2
-    assert counts["evaluate_baseline"] == 2 * 3 * 10 * 2  # word and character n-gram LR
+    assert counts["evaluate_baseline"] == 2 * 3 * 10 * 2
 
 
 def test_table1_has_every_model_and_variant_with_numbers_in_range(tiny_run):

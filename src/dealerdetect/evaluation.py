@@ -100,6 +100,42 @@ def run_fold(
     also get ``pred`` and the info the fold's metrics (:func:`score_fold`); the workflow leaves
     that to the aggregation, so that a new threshold retrains nothing.
     """
+    oof, info, _ = fit_fold(
+        df,
+        folds,
+        fold,
+        model,
+        variant,
+        settings,
+        seed,
+        threshold,
+        validation_split,
+        threads,
+        model_path,
+        vocab_size,
+        whole_dataset_auc,
+    )
+    return oof, info
+
+
+def fit_fold(
+    df: pd.DataFrame,
+    folds: pd.DataFrame,
+    fold: int,
+    model: str,
+    variant: str,
+    settings: dict,
+    seed: int,
+    threshold: float | None = 0.5,
+    validation_split: float = 0.3,
+    threads: int = 1,
+    model_path: str | Path | None = None,
+    vocab_size: int | None = None,
+    whole_dataset_auc: bool = False,
+    reuse=None,
+):
+    """:func:`run_fold`, also returning the fitted model, which the next fold of the same job
+    may pass back as ``reuse`` (the LSTM keeps its traced graph; the result is the same)."""
     assign = df["id"].map(dict(zip(folds["id"], folds["fold"], strict=True)))
     if assign.isna().any():
         raise ValueError(f"folds: {int(assign.isna().sum())} posts of {variant} have no fold")
@@ -125,7 +161,7 @@ def run_fold(
         threads=threads,
         vocab_size=vocab_size,
         validation_split=validation_split,
-    ).fit(train)
+    ).fit(train, reuse=reuse)
     info["fit_seconds"] = time.perf_counter() - t0
     if fitted.history is not None:
         info["history"] = fitted.history
@@ -143,7 +179,7 @@ def run_fold(
     info["seconds"] = time.perf_counter() - t0
     if threshold is not None:
         oof, info = score_fold(oof, info, threshold)
-    return oof, info
+    return oof, info, fitted
 
 
 def score_fold(oof: pd.DataFrame, info: dict, threshold: float) -> tuple[pd.DataFrame, dict]:
@@ -173,55 +209,68 @@ def evaluate_job(
     vocabulary_path,
     model: str,
     variant: str,
-    fold: int,
+    folds: list[int],
     settings: dict,
     seed: int,
     threads: int,
     oof_path,
     info_path,
-    model_path=None,
+    model_dir=None,
     validation_split: float | None = None,
-    whole_dataset_auc: bool = False,
+    auc_fold: int | None = None,
     protocol: str = "paper",
-) -> dict:
-    """One evaluation job: read its inputs, run the fold, write the OOF rows and the info.
+) -> list[dict]:
+    """One evaluation job: read its inputs, run each of its ``folds``, write their OOF rows (one
+    parquet) and infos (one JSON: ``{"folds": [info, ...]}``).
 
+    Several folds share one process so that the imports and, for the LSTM, the traced graph are
+    paid once per job instead of once per fold (``cv.folds_per_job``; docs/performance.md).
     ``settings`` are the model's own (``models.<model>``); ``validation_split`` matters to the
-    LSTM only; ``whole_dataset_auc`` is set for the last fold, whose model also scores every post
-    (the paper-style AUC). Scores only: the threshold is applied by :func:`aggregate`.
+    LSTM only; the model of ``auc_fold`` (the last fold) also scores every post (the paper-style
+    AUC). ``model_dir`` (LSTM) receives each fold's model as ``fold<k>.keras``. Scores only: the
+    threshold is applied by :func:`aggregate`.
     """
     import json
 
-    df = pd.read_parquet(variant_path)
-    folds = read_safe_csv(folds_path, dtype={"id": str})
-    if protocol == "temporal":
-        # Train on the past only: the posts of the blocks before this fold.
-        df, folds = temporal_view(df, folds, fold)
+    data = pd.read_parquet(variant_path)
+    assignment = read_safe_csv(folds_path, dtype={"id": str})
     vocab_size = None
     if vocabulary_path:
         with open(vocabulary_path, encoding="utf-8") as fh:
             vocab_size = int(json.load(fh)["size"])
-    oof, info = run_fold(
-        df,
-        folds,
-        fold,
-        model,
-        variant,
-        settings,
-        seed,
-        threshold=None,
-        validation_split=validation_split,
-        threads=threads,
-        model_path=model_path,
-        vocab_size=vocab_size,
-        whole_dataset_auc=whole_dataset_auc,
-    )
+    if model_dir is not None:
+        Path(model_dir).mkdir(parents=True, exist_ok=True)
+    oofs, infos, fitted = [], [], None
+    for fold in folds:
+        df, fold_of = data, assignment
+        if protocol == "temporal":
+            # Train on the past only: the posts of the blocks before this fold.
+            df, fold_of = temporal_view(data, assignment, fold)
+        oof, info, fitted = fit_fold(
+            df,
+            fold_of,
+            fold,
+            model,
+            variant,
+            settings,
+            seed,
+            threshold=None,
+            validation_split=validation_split,
+            threads=threads,
+            model_path=None if model_dir is None else Path(model_dir) / f"fold{fold}.keras",
+            vocab_size=vocab_size,
+            whole_dataset_auc=fold == auc_fold,
+            reuse=fitted,
+        )
+        oofs.append(oof)
+        infos.append(info)
+    oof = pd.concat(oofs, ignore_index=True)
     oof.insert(0, "variant", variant)
     oof.insert(1, "model", model)
     oof.to_parquet(oof_path, index=False)
     with open(info_path, "w", encoding="utf-8") as fh:
-        json.dump(info, fh, indent=1)
-    return info
+        json.dump({"folds": infos}, fh, indent=1)
+    return infos
 
 
 def aggregate(
@@ -230,20 +279,23 @@ def aggregate(
     """Collect every fold of a protocol: predictions at ``threshold``, per-fold metrics, the
     OOF rows, the LSTM history, and the mean scores.
 
-    ``info_paths`` and ``oof_paths`` are the fold jobs' JSON and parquet outputs, in the same
-    order (fold job by fold job).
+    ``info_paths`` and ``oof_paths`` are the evaluation jobs' JSON and parquet outputs, in the
+    same order (job by job; a job holds one or more folds).
     """
     import json
 
     infos, oofs, history = [], [], []
     for info_path, oof_path in zip(info_paths, oof_paths, strict=True):
         with open(info_path, encoding="utf-8") as fh:
-            info = json.load(fh)
-        for h in info.pop("history", []) or []:
-            history.append({"variant": info["variant"], "fold": info["fold"], **h})
-        oof, info = score_fold(pd.read_parquet(oof_path), info, threshold)
-        infos.append(info)
-        oofs.append(oof)
+            job_infos = json.load(fh)["folds"]
+        job_oof = pd.read_parquet(oof_path)
+        for info in job_infos:
+            for h in info.pop("history", []) or []:
+                history.append({"variant": info["variant"], "fold": info["fold"], **h})
+            rows = job_oof[job_oof["fold"] == info["fold"]].reset_index(drop=True)
+            oof, info = score_fold(rows, info, threshold)
+            infos.append(info)
+            oofs.append(oof)
     from .diagnostics import flag_collapsed
 
     # A fold that never left the class prior is flagged, never averaged in silently.

@@ -21,6 +21,9 @@ VARIANTS = [
 SOURCE = config["collection"]["source"]
 RAW = f"data/raw/{SOURCE}"
 FOLDS = list(range(config["cv"]["folds"]))
+# Folds run together in one evaluation job (cv.folds_per_job; null = all of them).
+PER_JOB = config["cv"].get("folds_per_job") or len(FOLDS)
+PARTS = list(range(-(-len(FOLDS) // PER_JOB)))
 PROTOCOLS = config["cv"]["protocols"]
 
 
@@ -45,7 +48,7 @@ localrules:
 wildcard_constraints:
     variant="|".join(VARIANTS),
     protocol="|".join(registry.PROTOCOLS),
-    fold=r"\d+",
+    part=r"\d+",
     classic="|".join(m for m in registry.CLASSIC_MODELS if m in registry.PAPER_MODELS),
     model="|".join(registry.MODEL_NAMES),
     baseline="|".join(registry.BASELINE_MODELS),
@@ -116,9 +119,10 @@ def get_lstm_settings():
     return config["models"]["lstm"] if "lstm" in models_run() else None
 
 
-def is_last_fold(wildcards):
-    """The last fold's model also scores every post: the paper's whole-dataset AUC."""
-    return int(wildcards.fold) == FOLDS[-1]
+def get_part_folds(wildcards):
+    """The folds one evaluation job runs: part k holds folds k*folds_per_job onwards."""
+    part = int(wildcards.part)
+    return FOLDS[part * PER_JOB : (part + 1) * PER_JOB]
 
 
 def usable_variants():
@@ -127,13 +131,13 @@ def usable_variants():
 
 
 def fold_infos(wildcards):
-    """Every fold's info file of one protocol: models x usable variants x folds."""
+    """Every evaluation job's info file of one protocol: models x usable variants x parts."""
     return expand(
-        "results/cv/{protocol}/{variant}/{model}/fold{fold}.json",
+        "results/cv/{protocol}/{variant}/{model}/part{part}.json",
         protocol=wildcards.protocol,
         variant=usable_variants(),
         model=models_run(),
-        fold=FOLDS,
+        part=PARTS,
     )
 
 

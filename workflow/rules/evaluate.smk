@@ -1,5 +1,8 @@
-# Model Training and Evaluation: one job per model x variant x fold, then aggregation.
-# A fold job writes scores only; the threshold is applied when the folds are aggregated.
+# Model Training and Evaluation: one job per model x variant x protocol x part, then
+# aggregation. A part is cv.folds_per_job folds run in one process (all folds by default), so
+# imports and the LSTM's traced graph are paid once per part (docs/performance.md); set
+# folds_per_job: 1 for one job per fold on a large cluster. A job writes scores only; the
+# threshold is applied when the folds are aggregated.
 
 
 rule evaluate_classic:
@@ -7,38 +10,41 @@ rule evaluate_classic:
         variant="results/preprocess/{variant}.parquet",
         folds="results/cv/{protocol}/{variant}/folds.csv",
     output:
-        oof="results/cv/{protocol}/{variant}/{classic}/fold{fold}.parquet",
-        info="results/cv/{protocol}/{variant}/{classic}/fold{fold}.json",
+        oof="results/cv/{protocol}/{variant}/{classic}/part{part}.parquet",
+        info="results/cv/{protocol}/{variant}/{classic}/part{part}.json",
     log:
-        "logs/evaluate/{protocol}/{variant}/{classic}/fold{fold}.log",
+        "logs/evaluate/{protocol}/{variant}/{classic}/part{part}.log",
     benchmark:
-        "benchmarks/evaluate/{protocol}/{variant}/{classic}/fold{fold}.tsv"
+        "benchmarks/evaluate/{protocol}/{variant}/{classic}/part{part}.tsv"
     conda:
         "../../environment.yml"
     threads: 1
     params:
         model=lambda wc: wc.classic,
         settings=lambda wc: get_model_settings(wc.classic),
-        whole_dataset_auc=is_last_fold,
+        folds=get_part_folds,
+        auc_fold=FOLDS[-1],
         validation_split=None,
         seed=config["seed"],
     script:
         "../scripts/evaluate_fold.py"
 
 
-# Baselines beyond the paper (TF-IDF + logistic regression): same job, listed apart.
+# Baselines beyond the paper (word and character TF-IDF + logistic regression): same job,
+# listed apart.
 use rule evaluate_classic as evaluate_baseline with:
     output:
-        oof="results/cv/{protocol}/{variant}/{baseline}/fold{fold}.parquet",
-        info="results/cv/{protocol}/{variant}/{baseline}/fold{fold}.json",
+        oof="results/cv/{protocol}/{variant}/{baseline}/part{part}.parquet",
+        info="results/cv/{protocol}/{variant}/{baseline}/part{part}.json",
     log:
-        "logs/evaluate/{protocol}/{variant}/{baseline}/fold{fold}.log",
+        "logs/evaluate/{protocol}/{variant}/{baseline}/part{part}.log",
     benchmark:
-        "benchmarks/evaluate/{protocol}/{variant}/{baseline}/fold{fold}.tsv"
+        "benchmarks/evaluate/{protocol}/{variant}/{baseline}/part{part}.tsv"
     params:
         model=lambda wc: wc.baseline,
         settings=lambda wc: get_model_settings(wc.baseline),
-        whole_dataset_auc=is_last_fold,
+        folds=get_part_folds,
+        auc_fold=FOLDS[-1],
         validation_split=None,
         seed=config["seed"],
 
@@ -49,13 +55,13 @@ rule evaluate_lstm:
         folds="results/cv/{protocol}/{variant}/folds.csv",
         vocabulary=rules.preprocess.output.vocabulary,
     output:
-        oof="results/cv/{protocol}/{variant}/lstm/fold{fold}.parquet",
-        info="results/cv/{protocol}/{variant}/lstm/fold{fold}.json",
-        model="results/cv/{protocol}/{variant}/lstm/fold{fold}.keras",
+        oof="results/cv/{protocol}/{variant}/lstm/part{part}.parquet",
+        info="results/cv/{protocol}/{variant}/lstm/part{part}.json",
+        models=directory("results/cv/{protocol}/{variant}/lstm/part{part}_models"),
     log:
-        "logs/evaluate/{protocol}/{variant}/lstm/fold{fold}.log",
+        "logs/evaluate/{protocol}/{variant}/lstm/part{part}.log",
     benchmark:
-        "benchmarks/evaluate/{protocol}/{variant}/lstm/fold{fold}.tsv"
+        "benchmarks/evaluate/{protocol}/{variant}/lstm/part{part}.tsv"
     # The LSTM folds are the longest jobs: start them first so short jobs fill the tail.
     priority: 10
     conda:
@@ -67,7 +73,8 @@ rule evaluate_lstm:
     params:
         model="lstm",
         settings=get_model_settings("lstm"),
-        whole_dataset_auc=is_last_fold,
+        folds=get_part_folds,
+        auc_fold=FOLDS[-1],
         validation_split=get_validation_split("lstm"),
         seed=config["seed"],
     script:

@@ -44,7 +44,9 @@ class Model:
     def name(self) -> str:
         return self.spec.name
 
-    def fit(self, frame: pd.DataFrame) -> Model:
+    def fit(self, frame: pd.DataFrame, reuse: Model | None = None) -> Model:
+        """Train on ``frame``; ``reuse`` is a fitted model of another fold a subclass may draw
+        on to save work, never to change the result."""
         raise NotImplementedError
 
     def score(self, frame: pd.DataFrame) -> np.ndarray:
@@ -67,7 +69,7 @@ class ClassicModel(Model):
 
         return make_classifier(self.name, self.settings, seed=self.seed, threads=self.threads)
 
-    def fit(self, frame: pd.DataFrame) -> ClassicModel:
+    def fit(self, frame: pd.DataFrame, reuse: Model | None = None) -> ClassicModel:
         self.pipe = self._pipeline()
         self.pipe.fit(frame["text"].tolist(), frame["label"].to_numpy())
         return self
@@ -106,7 +108,9 @@ class LSTMModel(Model):
         self.vocab_size = vocab_size
         self.validation_split = validation_split
 
-    def fit(self, frame: pd.DataFrame) -> LSTMModel:
+    def fit(self, frame: pd.DataFrame, reuse: LSTMModel | None = None) -> LSTMModel:
+        """Train; ``reuse``, a fitted model of another fold, lends its traced graph (same result,
+        see :func:`train.fit_lstm`)."""
         from .train import fit_lstm
 
         if self.vocab_size is None or self.validation_split is None:
@@ -119,6 +123,7 @@ class LSTMModel(Model):
             vocab_size=self.vocab_size,
             validation_split=self.validation_split,
             threads=self.threads,
+            reuse=getattr(reuse, "keras", None),
         )
         return self
 
