@@ -11,6 +11,8 @@ rule final_model:
         "logs/final_model/{variant}/{model}.log",
     benchmark:
         "benchmarks/final_model/{variant}/{model}.tsv"
+    # After the folds and the LSTM evaluations, before the short classical ones that fill the end.
+    priority: 5
     conda:
         "../../environment.yml"
     threads: 1

@@ -42,6 +42,9 @@ rule make_folds:
         "logs/make_folds/{protocol}_{variant}.log",
     benchmark:
         "benchmarks/make_folds/{protocol}_{variant}.tsv"
+    # The folds gate the LSTM jobs, the longest: a fold file made late started its LSTM job
+    # late and left one core idle at the end (measured, docs/performance.md).
+    priority: 20
     conda:
         "../../environment.yml"
     params:

@@ -25,7 +25,7 @@ PRESETS: dict[str, dict] = {
     # The same graph, narrow enough for a 2-core laptop. Large batches cut the per-step overhead
     # of the recurrent loop (measured 17.7 s vs 4.5 s an epoch at 32 vs 256); masking the zero
     # padding lets the narrow layers learn short texts, which otherwise stalled at the prior
-    # (no_hashtags fold 3: F1 0.00 unmasked, 0.79 masked). See docs/performance.md.
+    # (no_hashtags fold 3: F1 0.00 unmasked, 0.79 masked). See docs/performance-history.md.
     "cpu": dict(
         embedding_dim=32,
         lstm_units=32,
