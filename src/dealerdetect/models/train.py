@@ -33,6 +33,10 @@ from .lstm import (
 log = logging.getLogger(__name__)
 
 CHUNK_BATCHES = 8  # batches per sorted chunk: small enough that batch order stays random
+# Rows per batch when only scoring (validation loss, test fold, whole corpus): no gradient, so a
+# larger batch only means fewer recurrent loops; the validation loss is a mean over rows whatever
+# the batch, so the stopping rule sees the same numbers.
+SCORE_BATCH = 2048
 
 
 def real_lengths(a: np.ndarray) -> np.ndarray:
@@ -60,8 +64,15 @@ def length_batches(lengths: np.ndarray, batch_size: int, rng: np.random.Generato
 
 
 def length_order(x: list[np.ndarray]) -> np.ndarray:
-    """Row order by real length of the first input, then of the next."""
-    return np.lexsort([real_lengths(a) for a in x][::-1])
+    """Row order by the longest of a row's inputs, then by their total length.
+
+    A trimmed batch costs its longest text plus its longest hashtag block in recurrent steps.
+    Ordered by the text alone, the hashtag blocks of a batch stayed unsorted and nearly always
+    ran all 15 steps; ordered by the longer of the two, a with_hashtags epoch takes ~15% fewer
+    steps (measured on the default corpus: 364 against 430). One input: its length, as before.
+    """
+    lengths = [real_lengths(a) for a in x]
+    return np.lexsort([sum(lengths), np.maximum.reduce(lengths)])
 
 
 def trimmed_dataset(x: list[np.ndarray], y: np.ndarray, batch_size: int, seed: int, shuffle: bool):
@@ -113,7 +124,7 @@ def init_output_bias(model, y: np.ndarray, s: LSTMSettings) -> None:
         model.get_layer("dense_4").bias.assign([output_bias_for(y)])
 
 
-def predict_scores(model, x: list[np.ndarray], batch_size: int = 512) -> np.ndarray:
+def predict_scores(model, x: list[np.ndarray], batch_size: int = SCORE_BATCH) -> np.ndarray:
     """The model's scores for the rows of ``x``, in row order.
 
     A model built for trimmed batches (inputs of unknown length, hence masked) scores the rows in
@@ -232,7 +243,9 @@ def fit_lstm(
     if s.trim_padding:
         data = dict(
             x=trimmed_dataset(x_fit, y_fit, s.batch_size, seed, shuffle=True),
-            validation_data=trimmed_dataset(x_val, y_val, s.batch_size, seed, shuffle=False),
+            validation_data=trimmed_dataset(
+                x_val, y_val, max(s.batch_size, SCORE_BATCH), seed, shuffle=False
+            ),
             shuffle=False,  # the dataset reshuffles its batches itself, each epoch
         )
     else:
