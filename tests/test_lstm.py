@@ -80,6 +80,19 @@ def test_figure2_graph_with_paper_preset():
     assert model.loss == "binary_crossentropy"
 
 
+# A model small enough to train in a second: the cpu preset's graph and options, 4 units wide.
+TINY = {
+    "lstm": {
+        "preset": "cpu",
+        "embedding_dim": 4,
+        "lstm_units": 4,
+        "dense_units": 4,
+        "epochs": 3,
+        "batch_size": 16,
+    }
+}
+
+
 def test_single_block_variants_and_a_short_fit(caplog):
     from dealerdetect.models.train import fit_lstm
 
@@ -93,16 +106,7 @@ def test_single_block_variants_and_a_short_fit(caplog):
             "tag_idx": [[20 + y, 0, 0] for y in label],  # the hashtag gives the label away
         }
     )
-    settings = {
-        "lstm": {
-            "preset": "cpu",
-            "embedding_dim": 4,
-            "lstm_units": 4,
-            "dense_units": 4,
-            "epochs": 3,
-            "batch_size": 16,
-        }
-    }
+    settings = TINY
     with caplog.at_level(logging.INFO, logger="dealerdetect.models.train"):
         model, history = fit_lstm(df, "hashtags_only", settings, seed=1, vocab_size=22)
     assert [i.name for i in model.inputs] == ["hashtags_index"]
@@ -223,16 +227,7 @@ def test_a_reused_model_trains_exactly_as_a_fresh_one():
     text, tags = padded_indexes(96, (1, 12), (1, 6), seed=3)
     label = (text[:, 0] % 3 == 0).astype(int)
     df = pd.DataFrame({"label": label, "text_idx": list(text), "tag_idx": list(tags)})
-    settings = {
-        "lstm": {
-            "preset": "cpu",
-            "embedding_dim": 4,
-            "lstm_units": 4,
-            "dense_units": 4,
-            "epochs": 3,
-            "batch_size": 16,
-        }
-    }
+    settings = TINY
     first, _ = fit_lstm(df.iloc[:60], "with_hashtags", settings, seed=11, vocab_size=40)
     second = df.iloc[30:]
     fresh, fresh_hist = fit_lstm(second, "with_hashtags", settings, seed=12, vocab_size=40)

@@ -171,6 +171,24 @@ def test_grouped_folds_keep_groups_together_and_stratify():
         stats.grouped_folds(ids[:6], labels[:6], [0, 0, 1, 1, 2, 2], n_splits=5, seed=0)
 
 
+def test_grouped_folds_do_not_depend_on_the_pseudonym_salt():
+    """User ids are salted hashes, and each checkout draws its own salt: the same seed must give
+    the same grouped folds whatever the pseudonyms are."""
+    import hashlib
+
+    rng = np.random.default_rng(3)
+    owners = np.repeat(np.arange(60), rng.integers(1, 8, 60))
+    labels = (owners % 5 == 0).astype(int)
+    ids = [f"post{i}" for i in range(len(owners))]
+
+    def pseudonyms(salt):
+        return [f"u_{hashlib.sha256(f'{salt}{o}'.encode()).hexdigest()[:12]}" for o in owners]
+
+    one = stats.grouped_folds(ids, labels, pseudonyms("salt-a"), n_splits=5, seed=11)
+    other = stats.grouped_folds(ids, labels, pseudonyms("salt-b"), n_splits=5, seed=11)
+    np.testing.assert_array_equal(one, other)
+
+
 def test_paper_folds_partition_rows():
     ids = np.arange(23)
     folds = stats.paper_folds(ids, n_splits=10, seed=0)

@@ -78,43 +78,16 @@ def check_training_labels(label, where: str) -> None:
         )
 
 
-def run_fold(
-    df: pd.DataFrame,
-    folds: pd.DataFrame,
-    fold: int,
-    model: str,
-    variant: str,
-    settings: dict,
-    seed: int,
-    threshold: float | None = 0.5,
-    validation_split: float = 0.3,
-    threads: int = 1,
-    model_path: str | Path | None = None,
-    vocab_size: int | None = None,
-    whole_dataset_auc: bool = False,
-):
-    """Train ``model`` (with its own ``settings``) on every fold but ``fold`` and score ``fold``.
+def run_fold(*args, **kwargs):
+    """Train ``model`` (with its own ``settings``) on every fold but ``fold`` and score ``fold``;
+    the arguments are :func:`fit_fold`'s.
 
     Returns ``(oof, info)``: out-of-fold rows (id, fold, label, score) and a dict with the
     fold's sizes, timings and, for the LSTM, its per-epoch history. With a ``threshold``, the rows
     also get ``pred`` and the info the fold's metrics (:func:`score_fold`); the workflow leaves
     that to the aggregation, so that a new threshold retrains nothing.
     """
-    oof, info, _ = fit_fold(
-        df,
-        folds,
-        fold,
-        model,
-        variant,
-        settings,
-        seed,
-        threshold,
-        validation_split,
-        threads,
-        model_path,
-        vocab_size,
-        whole_dataset_auc,
-    )
+    oof, info, _ = fit_fold(*args, **kwargs)
     return oof, info
 
 
@@ -134,8 +107,9 @@ def fit_fold(
     whole_dataset_auc: bool = False,
     reuse=None,
 ):
-    """:func:`run_fold`, also returning the fitted model, which the next fold of the same job
-    may pass back as ``reuse`` (the LSTM keeps its traced graph; the result is the same)."""
+    """One fold: returns ``(oof, info, fitted)`` (see :func:`run_fold`). The fitted model may be
+    passed back as ``reuse`` for the next fold of the same job (the LSTM keeps its traced graph;
+    the result is the same)."""
     assign = df["id"].map(dict(zip(folds["id"], folds["fold"], strict=True)))
     if assign.isna().any():
         raise ValueError(f"folds: {int(assign.isna().sum())} posts of {variant} have no fold")

@@ -296,10 +296,16 @@ def grouped_folds(ids, labels, groups, n_splits: int, seed: int) -> np.ndarray:
 
     Uses ``StratifiedGroupKFold(shuffle=True, random_state=seed)`` so folds also keep the
     label ratio roughly constant. ``ids`` only fixes the row count and order.
+
+    The groups are numbered in order of first appearance before splitting: the splitter orders
+    groups by their sorted labels, and user labels are salted pseudonyms, so with the labels
+    themselves every checkout (each with its own random salt) got different grouped folds from
+    the same seed (seen: random forest, with_hashtags, grouped F1 72.4 in one clone, 79.0 in
+    another).
     """
     n = len(ids)
     y = _binary(labels, "labels")
-    g = np.asarray(groups)
+    g = pd.factorize(np.asarray(groups))[0]
     if not (len(y) == len(g) == n):
         raise ValueError(f"ids, labels and groups differ in length: {n}, {len(y)}, {len(g)}")
     _check_splits(n_splits, len(pd.unique(g)), "groups")
