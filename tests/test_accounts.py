@@ -111,16 +111,38 @@ def test_bad_scores_and_mixed_protocols_are_refused():
 
 
 def test_precision_at_k_by_hand_with_ties_and_short_lists():
-    # Scores .5 .5 .2: the tie at the top goes to the smaller id, whatever the input order.
+    # Scores .5 .5 .2: one place at the top for two tied accounts, a dealer and not.
     label, score = [0, 1, 1], [0.5, 0.5, 0.2]
-    assert accounts.precision_at_k(label, score, [B, A, C], 1) == 1.0  # A (dealer) first
-    assert accounts.precision_at_k(label, score, [A, B, C], 1) == 0.0  # now the non-dealer is A
-    assert accounts.precision_at_k(label, score, [B, A, C], 2) == 0.5
+    assert accounts.precision_at_k(label, score, 1) == 0.5  # the tie shares the place
+    assert accounts.precision_at_k(label, score, 2) == 0.5  # both tied accounts are in
+    assert accounts.precision_at_k([1, 0, 0, 1], [0.9, 0.4, 0.4, 0.4], 2) == pytest.approx(
+        (1 + 1 / 3) / 2
+    )  # one above the cut, one place for three tied accounts of which one is a dealer
     # k beyond the list: the whole list is read, so the dealer share 2/3, not 2/10.
-    assert accounts.precision_at_k(label, score, [B, A, C], 10) == pytest.approx(2 / 3)
-    assert np.isnan(accounts.precision_at_k([], [], [], 10))
+    assert accounts.precision_at_k(label, score, 10) == pytest.approx(2 / 3)
+    assert np.isnan(accounts.precision_at_k([], [], 10))
     with pytest.raises(ValueError, match="k must be at least 1"):
-        accounts.precision_at_k(label, score, [A, B, C], 0)
+        accounts.precision_at_k(label, score, 0)
+
+
+def test_precision_at_k_does_not_depend_on_the_ids_of_tied_accounts():
+    """Ids are salted pseudonyms: renaming the accounts must not move precision@k."""
+    accs = pd.DataFrame(
+        {
+            "variant": "v",
+            "model": "m",
+            "rule": "max",
+            "user": ["u_a", "u_b", "u_c", "u_d"],
+            "label": [1, 0, 1, 0],
+            "score": [0.9, 0.9, 0.9, 0.1],
+            "rank_score": [0.9, 0.9, 0.9, 0.1],
+        }
+    )
+    renamed = accs.assign(user=["u_z", "u_a", "u_y", "u_b"])
+    one = accounts.account_metrics(accs, ks=(1, 2))
+    other = accounts.account_metrics(renamed, ks=(1, 2))
+    pd.testing.assert_frame_equal(one, other)
+    assert one["precision_at_1"].iloc[0] == pytest.approx(2 / 3)
 
 
 def test_account_metrics_by_hand():

@@ -182,20 +182,28 @@ def rank_order(score, ids) -> np.ndarray:
     return np.lexsort((np.asarray(ids, dtype=str), -np.asarray(score, dtype=float)))
 
 
-def precision_at_k(label, score, ids, k: int) -> float:
-    """Share of dealer accounts among the ``k`` highest-scored ones (ties broken by id).
+def precision_at_k(label, score, k: int) -> float:
+    """Share of dealer accounts among the ``k`` highest-scored ones.
 
+    Accounts tied with the ``k``-th score share the places left at the cut: each counts as
+    (places left) / (tied accounts), i.e. the precision expected when the tie is broken at
+    random. Breaking it by id instead would make the number depend on the pseudonym salt, which
+    every checkout draws anew (the ranked list still shows ties by id, for a stable order).
     With fewer than ``k`` accounts the reviewer reads the whole list, so the denominator is
     the number of accounts (then it equals the dealer share); unlike trec_eval, which counts the
     missing places as misses. NaN when there are no accounts.
     """
     if k < 1:
         raise ValueError(f"precision_at_k: k must be at least 1, got {k}")
-    label = np.asarray(label, dtype=int)
+    label = np.asarray(label, dtype=float)
+    score = np.asarray(score, dtype=float)
     if len(label) == 0:
         return float("nan")
-    top = rank_order(score, ids)[:k]
-    return float(label[top].mean())
+    k = min(k, len(label))
+    cut = np.sort(score)[::-1][k - 1]
+    above, tied = score > cut, score == cut
+    places = k - int(above.sum())
+    return float((label[above].sum() + places * label[tied].mean()) / k)
 
 
 def account_metrics(accounts: pd.DataFrame, threshold: float = 0.5, ks=TOP_K) -> pd.DataFrame:
@@ -212,7 +220,7 @@ def account_metrics(accounts: pd.DataFrame, threshold: float = 0.5, ks=TOP_K) ->
         row.update(roc_auc=oof_auc(g["label"], g["rank_score"]))
         row.update(pr_auc=oof_pr_auc(g["label"], g["rank_score"]), **c)
         for k in ks:
-            row[f"precision_at_{k}"] = precision_at_k(g["label"], g["rank_score"], g["user"], k)
+            row[f"precision_at_{k}"] = precision_at_k(g["label"], g["rank_score"], k)
         rows.append(row)
     return pd.DataFrame(rows)
 
