@@ -69,7 +69,8 @@ def test_another_seed_changes_the_simulated_corpus(tmp_path):
 
 
 def test_killed_during_cv_then_rerun_gives_the_same_table1(tiny_run, tmp_path):
-    """A second run of the tiny config, SIGKILLed once the first fold jobs finished, then rerun."""
+    """A second run of the tiny config, SIGKILLed once the first evaluation jobs finished, then
+    rerun."""
     wd = scratch_workflow(tmp_path)
     cmd = [
         sys.executable,
@@ -89,7 +90,7 @@ def test_killed_during_cv_then_rerun_gives_the_same_table1(tiny_run, tmp_path):
         )
         deadline = time.time() + 600
         while time.time() < deadline and proc.poll() is None:
-            if len(list((wd / "results" / "cv").rglob("fold*.json"))) >= 4:
+            if len(list((wd / "results" / "cv").rglob("part*.json"))) >= 4:
                 break
             time.sleep(0.2)
         still_running = proc.poll() is None
@@ -97,11 +98,11 @@ def test_killed_during_cv_then_rerun_gives_the_same_table1(tiny_run, tmp_path):
         proc.wait()
     assert still_running, f"the first run ended before it was killed:\n{log.read_text()[-3000:]}"
     assert not (wd / "results/tables/table1.csv").exists(), "killed before the end"
-    done_when_killed = len(list((wd / "results" / "cv").rglob("fold*.json")))
+    done_when_killed = len(list((wd / "results" / "cv").rglob("part*.json")))
     # What a researcher does after a killed run: release the lock, rerun the unfinished jobs.
     snakemake(wd, "--unlock", "--configfile", str(TINY))
     snakemake(wd, "--configfile", str(TINY), "--rerun-incomplete", "results/tables/table1.csv")
-    assert done_when_killed < len(list((wd / "results" / "cv").rglob("fold*.json")))
+    assert done_when_killed < len(list((wd / "results" / "cv").rglob("part*.json")))
 
     first = pd.read_csv(tiny_run / "results/tables/table1.csv")
     second = pd.read_csv(wd / "results/tables/table1.csv")
