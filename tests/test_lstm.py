@@ -48,7 +48,12 @@ def test_presets_and_overrides():
     )
     assert (paper.dropout, paper.recurrent_dropout) == (0.2, 0.2)
     assert paper.mask_padding is False and paper.batch_size == 32  # as the authors: no masking
-    assert LSTMSettings.from_config({"preset": "cpu"}).mask_padding is True
+    cpu = LSTMSettings.from_config({"preset": "cpu"})
+    assert cpu.mask_padding is True
+    # The cpu preset narrows the embedding and the LSTM, not the dense stack: at 16 sigmoid units
+    # that stack was the bottleneck (docs/performance.md, sixth round).
+    assert cpu.dense_units == paper.dense_units == 200
+    assert (cpu.dropout, cpu.recurrent_dropout) == (paper.dropout, paper.recurrent_dropout)
     s = LSTMSettings.from_config({"preset": "cpu", "lstm_units": 5})
     assert s.lstm_units == 5 and s.embedding_dim == PRESETS["cpu"]["embedding_dim"]
     with pytest.raises(ValueError, match="models.lstm.preset"):
