@@ -1,8 +1,18 @@
 """The benchmark summary: per-rule times, CPU floor and critical path from benchmark files."""
 
+import subprocess
+import sys
+
 import pytest
 
-from dealerdetect.benchmarks import cpu_floor, critical_path, per_rule, read_benchmarks, rule_edges
+from dealerdetect.benchmarks import (
+    cpu_floor,
+    critical_path,
+    per_rule,
+    read_benchmarks,
+    read_job_cpu,
+    rule_edges,
+)
 
 HEADER = "s\th:m:s\tmax_rss\tmax_vms\tmax_uss\tmax_pss\tio_in\tio_out\tmean_load\tcpu_time\n"
 
@@ -51,3 +61,21 @@ def test_critical_path_follows_the_slowest_job_of_each_rule(bench):
 def test_no_benchmarks_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="no benchmark files"):
         read_benchmarks(tmp_path)
+
+
+def test_a_job_log_ends_with_the_jobs_exact_cpu_time(tmp_path):
+    """A job that calls log_to and burns CPU reports it in its log's last line, and the summary
+    reads it back (Snakemake's own cpu_time is sampled every 30 s and misses a job's tail)."""
+    log = tmp_path / "logs" / "evaluate" / "job.log"
+    burn = (
+        "from dealerdetect.runlog import log_to, cpu_seconds\n"
+        f"log_to({str(log)!r})\n"
+        "while cpu_seconds() < 0.6:\n"
+        "    sum(i * i for i in range(10000))\n"
+    )
+    subprocess.run([sys.executable, "-c", burn], check=True)
+    own = read_job_cpu(tmp_path / "logs")
+    assert list(own["log"]) == ["evaluate/job.log"]
+    assert 0.6 <= own["cpu_s"].iloc[0] < 30
+    (tmp_path / "logs" / "other.log").write_text("no cpu line\n")
+    assert len(read_job_cpu(tmp_path / "logs")) == 1

@@ -87,3 +87,22 @@ def critical_path(jobs: pd.DataFrame, edges: list[tuple[str, str]]) -> tuple[flo
         return best[rule]
 
     return max((longest(r) for r in rules), default=(0.0, []))
+
+
+def read_job_cpu(root: str | Path = "logs") -> pd.DataFrame:
+    """One row per job log that ends with the CPU line :func:`dealerdetect.runlog.log_to`
+    writes at exit: log (path under ``root``) and cpu_s, the job's exact CPU seconds."""
+    from .runlog import CPU_LINE
+
+    rows = []
+    for path in sorted(Path(root).rglob("*.log")):
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        last = [ln for ln in lines[-3:] if ln.startswith(CPU_LINE)]
+        if last:
+            rows.append(
+                {
+                    "log": str(path.relative_to(root)),
+                    "cpu_s": float(last[-1].split()[-1]),
+                }
+            )
+    return pd.DataFrame(rows, columns=["log", "cpu_s"])
