@@ -201,15 +201,22 @@ def test_paper_folds_partition_rows():
         stats.paper_folds(np.arange(4), n_splits=5, seed=0)
 
 
-def test_rank_auc_equals_sklearn_with_ties():
+def test_resample_auc_equals_sklearn_on_the_drawn_posts_with_ties():
+    from scipy.stats import rankdata
     from sklearn.metrics import roc_auc_score
 
-    from dealerdetect.stats import _rank_auc
+    from dealerdetect.stats import _drawn_auc
 
     rng = np.random.default_rng(3)
     y = rng.integers(0, 2, 500)
     s = np.round(rng.random(500), 1)  # many ties
-    assert _rank_auc(y, s) == pytest.approx(roc_auc_score(y, s))
+    group = rankdata(s, method="dense").astype(np.int64) - 1
+    for _ in range(5):
+        idx = rng.integers(0, 500, 500)
+        drawn = np.bincount(idx, minlength=500)
+        assert _drawn_auc(group, y == 1, drawn) == pytest.approx(roc_auc_score(y[idx], s[idx]))
+    # A resample of one class has no AUC.
+    assert _drawn_auc(group, y == 1, np.where(y == 1, 1, 0)) is None
 
 
 def test_paired_f1_gap_by_hand_and_ci_covers_it():

@@ -202,16 +202,17 @@ def mcnemar(label, pred_a, pred_b) -> tuple[float, float]:
     return float(stat), float(_st.chi2.sf(stat, df=1))
 
 
-def _rank_auc(y: np.ndarray, score: np.ndarray) -> float:
-    """ROC AUC by the Mann-Whitney rank sum (ties averaged): equal to roc_auc_score, many times
-    faster, which matters inside a 1000-resample bootstrap over thousands of posts."""
-    from scipy.stats import rankdata
-
-    ranks = rankdata(score)
-    pos = y == 1
-    n1 = int(pos.sum())
-    n0 = len(y) - n1
-    return float((ranks[pos].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
+def _drawn_auc(group: np.ndarray, pos: np.ndarray, drawn: np.ndarray) -> float | None:
+    """ROC AUC of a bootstrap resample given as ``drawn`` (times each post was drawn), with
+    ``group`` the dense rank of each post's score: the Mann-Whitney count with ties as one half.
+    None if the resample has one class."""
+    wp = np.bincount(group, weights=drawn * pos)
+    wn = np.bincount(group, weights=drawn * ~pos)
+    n1, n0 = wp.sum(), wn.sum()
+    if n1 == 0 or n0 == 0:
+        return None
+    below = np.cumsum(wn) - wn
+    return float((wp * (below + 0.5 * wn)).sum() / (n1 * n0))
 
 
 def bootstrap_ci(
@@ -247,14 +248,20 @@ def bootstrap_ci(
     if n == 0:
         raise ValueError("no posts to resample")
     rng = np.random.default_rng(seed)
+    if metric == "auc":
+        # Ranks once: a resample is then only how often each post was drawn (O(n) per resample
+        # instead of ranking it again; same value as roc_auc_score on the resample, tested).
+        group = _st.rankdata(x, method="dense").astype(np.int64) - 1
+        pos = y == 1
     values = []
     for _ in range(n_boot):
         idx = rng.integers(0, n, size=n)
-        yb, xb = y[idx], x[idx]
         if metric == "f1":
-            values.append(f1_of(yb, xb))
-        elif yb.min() != yb.max():
-            values.append(_rank_auc(yb, xb))
+            values.append(f1_of(y[idx], x[idx]))
+        else:
+            auc_b = _drawn_auc(group, pos, np.bincount(idx, minlength=n))
+            if auc_b is not None:
+                values.append(auc_b)
     if not values:
         return float("nan"), float("nan")
     lo, hi = np.percentile(values, [100 * alpha / 2, 100 * (1 - alpha / 2)])
