@@ -39,13 +39,13 @@ print(
     f"CPU time of all jobs: {jobs['cpu_s'].sum():.0f} s; on {args.cores} cores no schedule "
     f"finishes in under {cpu_floor(jobs, args.cores):.0f} s"
 )
-own = read_job_cpu("logs") if os.path.isdir("logs") else None
-if own is not None and len(own):
+own = read_job_cpu("logs")  # empty if there are no logs
+if len(own):
     # Snakemake samples a long job's CPU every 30 s, so its cpu_time misses each job's last
     # seconds; the jobs' own count (last line of each log) is exact.
     print(
         f"CPU time the jobs measured themselves ({len(own)} job logs): {own['cpu_s'].sum():.0f} s; "
-        f"on {args.cores} cores no schedule finishes in under {own['cpu_s'].sum() / args.cores:.0f} s"
+        f"on {args.cores} cores no schedule finishes in under {cpu_floor(own, args.cores):.0f} s"
     )
 top = jobs.sort_values("max_rss_mb", ascending=False).head(5)
 print(
