@@ -4,6 +4,7 @@ import re
 import subprocess
 import sys
 
+import pytest
 from workflow_helpers import ROOT
 
 TF_NOISE = re.compile(r"oneDNN|^[EIW]0000 |absl::InitializeLog", re.M)
@@ -32,6 +33,7 @@ def test_log_to_sends_descriptor_2_and_sys_stderr_to_the_log(tmp_path):
         assert expected in text
 
 
+@pytest.mark.slow
 def test_tiny_study_console_has_no_tensorflow_lines_and_lstm_logs_one_line_per_epoch(tiny_run):
     console = (tiny_run / "console.txt").read_text()
     assert "steps (100%) done" in console  # the console was kept

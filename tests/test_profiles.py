@@ -9,6 +9,7 @@ from workflow_helpers import ROOT, scratch_workflow, snakemake
 from dealerdetect import cluster
 
 
+@pytest.mark.slow
 def test_slurm_dry_run_with_the_workflow_profile(tmp_path, monkeypatch):
     # No SLURM answers (even where a test cluster runs): the requests are planned as written.
     monkeypatch.setenv("SLURM_CONF", str(tmp_path / "no-such-slurm.conf"))

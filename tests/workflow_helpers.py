@@ -9,6 +9,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
+# Set per test by tests/conftest.py: whether the running test is marked slow.
+SLOW_TEST = True
+# Options that make a Snakemake call cheap enough for the fast tier: nothing runs.
+_NO_JOB_OPTIONS = {"-n", "--dry-run", "--dryrun", "--lint", "--list", "-l", "--summary", "-D"}
+
 
 def scratch_workflow(tmp: Path) -> Path:
     """Copy the Snakefile, config and workflow/ so outputs land in ``tmp``, not the checkout."""
@@ -21,6 +26,11 @@ def scratch_workflow(tmp: Path) -> Path:
 def snakemake(
     workdir: Path, *args: str, check: bool = True, timeout: int = 2400
 ) -> subprocess.CompletedProcess:
+    if not SLOW_TEST and not _NO_JOB_OPTIONS.intersection(args):
+        raise AssertionError(
+            "a test outside the slow tier runs Snakemake jobs: mark it @pytest.mark.slow "
+            f"(snakemake {' '.join(args)})"
+        )
     cmd = [sys.executable, "-m", "snakemake", "--cores", "2", *args]
     proc = subprocess.run(cmd, cwd=workdir, capture_output=True, text=True, timeout=timeout)
     if check and proc.returncode != 0:
