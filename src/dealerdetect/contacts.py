@@ -106,7 +106,7 @@ _NOT_HANDLES = frozenset(
     order orders our please pls plug plz preferred price prices quick safe same secure send so
     story text thanks that the then this to today too ty u ur us users via video we with works
     you your later vs was better bot tutorial bro bruh lol lmao tbh tho though rn
-    server servers sketchy shady""".split()
+    server servers sketchy shady pay wallet""".split()
 )
 _PUNCT_RE = re.compile(r"[^\sA-Za-z0-9_]")  # a ":" "-" arrow or emoji, not only spaces/words
 _PLACEHOLDER_WORDS = frozenset({"url", "email", "phone", "handle"})
@@ -228,7 +228,7 @@ _APP_LINK_RE = re.compile(
     r"(?<![A-Za-z0-9_.])(?:https?://)?(?:www\.)?"
     rf"(?P<dom>wickr{_DOT}me|t{_DOT}me|telegram{_DOT}(?:me|dog)|wa{_DOT}me"
     rf"|api{_DOT}whatsapp{_DOT}com/send\?phone=|kik{_DOT}me|snapchat{_DOT}com/add"
-    r"|tg://resolve\?domain=|signal{_DOT}me/#p|discord{_DOT}gg|line{_DOT}me/ti/p"
+    rf"|tg://resolve\?domain=|signal{_DOT}me/#p|discord{_DOT}gg|line{_DOT}me/ti/p"
     rf"|threema{_DOT}id|u{_DOT}wechat{_DOT}com)\s*/?(?<=[/=p])\s*[A-Za-z0-9_.+~-]*[A-Za-z0-9_]",
     re.IGNORECASE,
 )
@@ -277,7 +277,7 @@ _PROVIDERS = (
 )
 _LOCAL = r"(?<![A-Za-z0-9._%+\[-])[A-Za-z0-9._%+-]*[A-Za-z0-9_%+-]"
 _AT_BR = r"\s*[\[({<]\s*at\s*[\])}>]\s*"
-_DOT_BR = r"(?:\s*[\[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+)"
+_DOT_BR = r"(?:\s*[\[({<]\s*(?:dot|\.)\s*[\])}>]\s*|\s+dot\s+)"
 _TLD = r"(?:com|net|org|me|ch|de|co\.uk|uk|ru|io|fr|nl|es|it|ca|au|in|cn|jp|kr|info|biz|cc)"
 _EMAIL_RE = re.compile(
     r"(?<![A-Za-z0-9.%+-])[A-Za-z0-9._%+-]*[A-Za-z0-9_%+-]@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
@@ -329,7 +329,14 @@ def _stopwords() -> frozenset[str]:
 
 
 def _app_handle(
-    text: str, pos: int, weak: bool, lead: bool, phone_at: dict[int, int], glued: bool, qq: bool
+    text: str,
+    pos: int,
+    weak: bool,
+    lead: bool,
+    phone_at: dict[int, int],
+    glued: bool,
+    qq: bool,
+    number_ok: bool = False,
 ) -> tuple[tuple[int, int], str] | None:
     """Span and detail of the number or handle written after an app name ending at ``pos``."""
     sep = _SEP_RE.match(text, pos)
@@ -343,7 +350,7 @@ def _app_handle(
     punct = _PUNCT_RE.search(sep.group()) is not None or (glued and at == pos)
     # The separator may have eaten the number's own "(" or "+": "whatsapp (213) 555-0138".
     for start in (at - 1, at):
-        if start in phone_at and start >= pos and (punct or lead or not weak):
+        if start in phone_at and start >= pos and (punct or lead or not weak or number_ok):
             return (start, phone_at[start]), "phone"
     if qq and (punct or lead):
         number = _QQ_NUMBER_RE.match(text, at)
@@ -452,7 +459,10 @@ def _detect(text: str, regions: tuple[str, ...]) -> list[Contact]:
         # An app emoji is its own lead; the handle after it must look like one (below).
         lead = lead or name.lower() in _EMOJI_FORMS
         glued = _CJK_RE.search(name) is not None
-        got = _app_handle(text, m.end(), weak, lead, phone_at, glued, kind == "qq")
+        # A weak name right before a number is that app's number ("signal +1 555 ..."); not
+        # "line" or "session", which number things ("line 2", "session 3").
+        number_ok = kind not in ("line", "session", "handle")
+        got = _app_handle(text, m.end(), weak, lead, phone_at, glued, kind == "qq", number_ok)
         low = name.lower()
         if got and got[1] == "handle" and (low in _SHORT_FORMS or low in _EMOJI_FORMS):
             punct = _PUNCT_RE.search(text, m.end(), got[0][0]) is not None
@@ -463,6 +473,8 @@ def _detect(text: str, regions: tuple[str, ...]) -> list[Contact]:
                     kind = "handle"  # "TG: thanksgiving": maybe a handle (redacted), not an app
             if got and low in _EMOJI_FORMS:
                 kind = EMOJI_WORDS[low]
+        if got and got[1] == "phone" and kind == "handle":
+            kind = "phone"  # "📱 555-201-3344", "ig: +44 ...": a number, whatever the lead
         if got and free(*got[0]):
             add(kind, got[0], got[1], claim=(m.start(), got[0][1]))
             continue

@@ -63,6 +63,9 @@ _KEEP_SCRIPTS = frozenset({"HAN", "HANGUL", "HIRAGANA", "KATAKANA", "BOPOMOFO", 
 _EXTRA = {"。": ".", "｡": ".", "・": ".", "＠": "@", "﹫": "@"}
 
 
+_SMALL_CAP_RE = re.compile(r"LATIN LETTER SMALL CAPITAL ([A-Z])")
+
+
 @functools.lru_cache(maxsize=4096)
 def _fold_char(ch: str) -> str:
     """One character after NFKC (already applied), accent and look-alike folding."""
@@ -95,15 +98,15 @@ def _fold_char(ch: str) -> str:
                     seen.add(t)
                     nxt.append(t)
         todo = nxt
-    # Small capitals and other letters whose prototype is a Latin letter by name.
-    name = unicodedata.name(ch, "")
-    m = re.search(
-        r"(?:LATIN|CYRILLIC|GREEK) (?:SMALL |CAPITAL )?(?:LETTER )?(?:SMALL )?"
-        r"(?:CAPITAL )?([A-Z])$",
-        name,
-    )
-    if m and unicodedata.category(ch).startswith("L") and "CYRILLIC" not in name:
-        return m.group(1).lower()
+    # TR39's prototype of some letters is a Latin small capital ("т" -> "ᴛ", "к" -> "ĸ"): read
+    # the small capital as its letter.
+    for c in [ch, *sorted(seen)]:
+        name = unicodedata.name(c, "")
+        m = _SMALL_CAP_RE.fullmatch(name)
+        if m:
+            return m.group(1).lower()
+        if name == "LATIN SMALL LETTER KRA":
+            return "k"
     return ch
 
 
