@@ -6,41 +6,14 @@ The cases are tables a reviewer extends in one line: tests/data/contact_forms/fo
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
+from contact_cases import folded, load_benign, load_forms
 
 from dealerdetect.contacts import DEFAULT_PHONE_REGIONS, contact_kinds, contact_values
 from dealerdetect.privacy import redact, redact_hashtags
-from dealerdetect.textnorm import normalize
-
-DATA = Path(__file__).parent / "data" / "contact_forms"
-
-
-def load_forms() -> list[tuple[str, str, str, str]]:
-    rows = []
-    for line in (DATA / "forms.tsv").read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        family, kind, secret, text = line.split("\t", 3)
-        rows.append((family, kind, secret, text.replace("\\n", "\n")))
-    return rows
-
-
-def load_benign() -> list[str]:
-    lines = (DATA / "benign.txt").read_text(encoding="utf-8").splitlines()
-    return [t for t in lines if t.strip() and not t.startswith("#")]
-
 
 FORMS = load_forms()
 BENIGN = load_benign()
-
-
-def folded(text: str) -> str:
-    """Text as the detectors read it, case, spacing and the punctuation inside numbers and
-    addresses folded, for the must-not-survive check."""
-    return re.sub(r"[\s\-.()]", "", normalize(text, join_lines=True).text.casefold())
 
 
 def survives(secret: str, text: str) -> bool:
@@ -106,3 +79,20 @@ def test_configured_regions_only_read_their_national_formats():
     # not when only US is.
     assert "phone" in contact_kinds("06 12 34 56 78", DEFAULT_PHONE_REGIONS)
     assert "phone" not in contact_kinds("06 12 34 56 78", ["US"])
+
+
+def test_form_between_benign_sentences_leaves_them_whole():
+    """Redaction replaces the contact and nothing around it, whichever sentences surround it."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=200, deadline=None, derandomize=True)
+    @given(st.sampled_from(BENIGN), st.sampled_from(FORMS), st.sampled_from(BENIGN))
+    def check(before, form, after):
+        text = f"{before} | {form[3]} | {after}"
+        out = redact(text)
+        assert out.startswith(f"{before} | ") and out.endswith(f" | {after}"), out
+        assert not survives(form[2], out), out
+        assert redact(out) == out
+
+    check()
