@@ -71,7 +71,8 @@ def build_corpus(raw_path: str | Path, phone_regions=None) -> pd.DataFrame:
                     {"user": c.user, "timestamp": c.timestamp, "text": redact_once(c.text)}
                     for c in p.comments
                 ],
-                "found_via": p.found_via,
+                # Discovery may have followed a hashtag that carries a handle.
+                "found_via": (redact_hashtags([p.found_via], phone_regions) or [""])[0],
                 "loop": p.loop,
                 "source": p.source,
                 "contacts": sorted(kinds),
