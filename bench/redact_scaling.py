@@ -57,6 +57,7 @@ def caption(size_kb: int, rng: random.Random) -> str:
 def clear() -> None:
     contacts._find_contacts.cache_clear()
     phones._phones.cache_clear()
+    phones._chunk_phones.cache_clear()
     textnorm.normalize.cache_clear()
 
 

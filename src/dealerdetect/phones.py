@@ -100,6 +100,26 @@ def _keep(match, region: str) -> bool:
 
 
 @functools.lru_cache(maxsize=65536)
+def _chunk_phones(chunk: str, regions: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+    """(offset, length) of the numbers in one stretch of digits with a little context. Cached:
+    redaction reads a caption twice (to its fixed point) and in two views (lines joined)."""
+    found = []
+    digits = len(_NOT_DIGIT_RE.sub("", chunk))
+    for region in regions or ("ZZ",):
+        covered = 0
+        for m in phonenumbers.PhoneNumberMatcher(chunk, region, phonenumbers.Leniency.POSSIBLE):
+            if _keep(m, region):
+                covered += len(_NOT_DIGIT_RE.sub("", m.raw_string))
+                # The match's start may sit before its digits (" 555-201-3344" after "b_2 /").
+                raw = m.raw_string.strip()
+                at = chunk.find(raw, m.start)
+                found.append((m.start if at < 0 else at, len(raw)))
+        if covered >= digits:
+            break  # every digit of the stretch is in a number already: no other region adds one
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=65536)
 def _phones(text: str, regions: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
     if len(_NOT_DIGIT_RE.sub("", text)) < 8:  # most captions: nothing to parse
         return ()
@@ -109,26 +129,14 @@ def _phones(text: str, regions: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
     # few characters of context: one pass over the whole text per region was the slow part of
     # redacting long captions, and its cost grew with what lay around the numbers.
     for run in _RUN_RE.finditer(view):
-        if sum(c.isdigit() for c in run.group()) < 8:
+        if len(_NOT_DIGIT_RE.sub("", run.group())) < 8:
             continue
         lo = max(0, run.start() - 4)
-        chunk = view[lo : run.end() + 4]
-        digits = sum(c.isdigit() for c in run.group())
-        for region in regions or ("ZZ",):
-            covered = 0
-            for m in phonenumbers.PhoneNumberMatcher(chunk, region, phonenumbers.Leniency.POSSIBLE):
-                if _keep(m, region):
-                    covered += sum(c.isdigit() for c in m.raw_string)
-                    # The match's start may sit before its digits (" 555-201-3344" after "b_2 /").
-                    raw = m.raw_string.strip()
-                    at = chunk.find(raw, m.start)
-                    at = lo + (m.start if at < 0 else at)
-                    start, end = origin[at], origin[at + len(raw) - 1] + 1
-                    while end < len(text) and text[end] in _INVISIBLE:
-                        end += 1  # the keycap's variation selector and combining mark
-                    spans.append((start, end))
-            if covered >= digits:
-                break  # every digit of the stretch is in a number already: no other region adds one
+        for at, length in _chunk_phones(view[lo : run.end() + 4], regions):
+            start, end = origin[lo + at], origin[lo + at + length - 1] + 1
+            while end < len(text) and text[end] in _INVISIBLE:
+                end += 1  # the keycap's variation selector and combining mark
+            spans.append((start, end))
     merged: list[tuple[int, int]] = []
     for s, e in sorted(spans):
         if merged and s < merged[-1][1]:

@@ -282,8 +282,31 @@ def _digitish(m):
     return [(m.start(), m.end(), run.translate(_DIGIT_FOR))]
 
 
+_TOKEN_BEFORE_RE = re.compile(r"[A-Za-z0-9@._\-]+$")
+_TOKEN_AFTER_RE = re.compile(r"[A-Za-z0-9@._\-]+")
+_CONTACTISH_RE = re.compile(r"[0-9_@]")
+
+
 def _lines(m):
-    return [(m.start(), m.end(), "")]
+    """Join a line break that may sit inside a contact: next to a digit or "@" "." "_" "-",
+    between pieces one of which has a digit, "_" or "@" ("plug\ndaddy99"), or after a ":"
+    on the line ("wickr: plug\ndaddy"). Two plain words of prose ("best xans\nDM me") stay
+    apart, so most captions need no second reading."""
+    text = m.string
+    before, after = text[m.start() - 1], text[m.end()]
+    near = "0123456789@._-"
+    tok_b = _TOKEN_BEFORE_RE.search(text, max(0, m.start() - 40), m.start())
+    tok_a = _TOKEN_AFTER_RE.match(text, m.end())
+    line_start = text.rfind("\n", 0, m.start()) + 1
+    if (
+        before in near
+        or after in near
+        or (tok_b and _CONTACTISH_RE.search(tok_b.group()))
+        or (tok_a and _CONTACTISH_RE.search(tok_a.group()))
+        or ":" in text[max(line_start, m.start() - 24) : m.start()]
+    ):
+        return [(m.start(), m.end(), "")]
+    return None
 
 
 @functools.lru_cache(maxsize=256)
