@@ -7,6 +7,7 @@ that are not phones, CJK app names) and times ``redact`` on each, median of ``--
 KB. Run from the repository root:
 
     PYTHONPATH=src python3 bench/redact_scaling.py --sizes 16 64 256 1024 --repeats 3
+    PYTHONPATH=src python3 bench/redact_scaling.py --contact-share 0.1   # mostly prose
 """
 
 from __future__ import annotations
@@ -37,10 +38,21 @@ LINES = [
 ]
 
 
-def caption(size_kb: int, rng: random.Random) -> str:
+PROSE = [
+    "great weather today, signal boost this please",
+    "Best xans in town, fast delivery {n} pills left",
+    "price 120 for 10, dates 12/05/2026",
+    "new batch just landed, quality guaranteed, ask for the menu",
+]
+
+
+def caption(size_kb: int, rng: random.Random, contact_share: float = 1.0) -> str:
+    """About ``size_kb`` KB of post lines; ``contact_share`` of them drawn from all LINES (most
+    carry a contact), the rest plain prose."""
     out, n = [], 0
     while n < size_kb * 1024:
-        line = rng.choice(LINES).format(
+        pool = LINES if rng.random() < contact_share else PROSE
+        line = rng.choice(pool).format(
             h="plug"
             + "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(5))
             + str(rng.randint(10, 99)),
@@ -66,11 +78,14 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[16, 64, 256, 1024], help="KB")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument(
+        "--contact-share", type=float, default=1.0, help="share of lines drawn from LINES"
+    )
     args = ap.parse_args()
     redact("warm up: wickr plugdaddy +1 213 555 0114")  # imports and tables, not the text
     print(f"{'KB':>6} {'median_s':>9} {'us_per_KB':>10}")
     for kb in args.sizes:
-        text = caption(kb, random.Random(args.seed + kb))
+        text = caption(kb, random.Random(args.seed + kb), args.contact_share)
         times = []
         for _ in range(args.repeats):
             clear()

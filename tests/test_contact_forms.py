@@ -6,6 +6,8 @@ The cases are tables a reviewer extends in one line: tests/data/contact_forms/fo
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from contact_cases import folded, load_benign, load_forms
 
@@ -96,3 +98,21 @@ def test_form_between_benign_sentences_leaves_them_whole():
         assert redact(out) == out
 
     check()
+
+
+def test_fast_app_scan_finds_what_the_full_pattern_finds():
+    """The name scan tries the app-name pattern only where a name may start; on every case and
+    every caption of the file-study fixture it must give what scanning everywhere gives."""
+    import json
+
+    from dealerdetect import contacts
+    from dealerdetect.textnorm import normalize
+
+    fixture = Path(__file__).parent / "data" / "file_study" / "posts.jsonl"
+    captions = [json.loads(x)["caption"] for x in fixture.read_text().splitlines() if x]
+    texts = [t for _f, _k, _s, t in FORMS] + BENIGN + captions
+    for raw in texts:
+        for text in (normalize(raw).text, normalize(raw, join_lines=True).text):
+            full = [(m.span(), m.lastgroup) for m in contacts._APP_LEAD_RE.finditer(text)]
+            fast = [(m.span(), m.lastgroup) for m in contacts._app_leads(text)]
+            assert fast == full, raw

@@ -162,6 +162,53 @@ _APP_LEAD_RE = re.compile(
     ),
     re.IGNORECASE,
 )
+# Where an app name may start, found fast: scanning the whole alternation at every character
+# was most of the cost of a long caption. A Latin name starts a word (its first word is in
+# _FIRST_WORDS); a CJK name is found by its own alternation of literals.
+_WORD_RE = re.compile(r"[A-Za-z]+")
+_FIRST_WORDS = frozenset(
+    re.split(r"\\s|\(|\?|\[", alt, maxsplit=1)[0].lower()
+    for table in (_STRONG_APPS, _WEAK_APPS)
+    for pat in table.values()
+    for alt in pat.split("|")
+    if not _CJK_RE.search(alt)
+) | {"v", "whats", "whatsapp", "kakao", "kakaotalk", "kikme", "wickr", "wickrme"}
+_CJK_NAME_RE = re.compile(
+    "|".join(
+        alt
+        for table in (_STRONG_APPS, _WEAK_APPS)
+        for pat in table.values()
+        for alt in pat.split("|")
+        if _CJK_RE.search(alt) and not alt.startswith("[")
+    )
+)
+
+
+def _app_leads(text: str):
+    """The matches of _APP_LEAD_RE.finditer(text), trying only where a name may start."""
+    starts = [
+        w.start() - (w.start() > 0 and text[w.start() - 1] == "#")
+        for w in _WORD_RE.finditer(text)
+        if w.group().lower() in _FIRST_WORDS
+    ]
+    cjk = [
+        m.start() - (m.start() > 0 and text[m.start() - 1] == "#")
+        for m in _CJK_NAME_RE.finditer(text)
+    ]
+    if cjk:
+        starts = sorted(set(starts) | set(cjk))
+    end = 0
+    for pos in starts:
+        if pos < end:
+            continue
+        m = _APP_LEAD_RE.match(text, pos)
+        if m is None and text[pos] == "#":
+            m = _APP_LEAD_RE.match(text, pos + 1)
+        if m is not None:
+            end = m.end()
+            yield m
+
+
 # The exact text of an app mention (word or hashtag); privacy uses it to keep app names.
 APP_MENTION_RE = re.compile(rf"#?(?:{'|'.join(_STRONG_APPS.values())})", re.IGNORECASE)
 # Words before an app that make it a way to reach the writer: "hit me on wickr", "add me on
@@ -446,7 +493,7 @@ def _detect(text: str, regions: tuple[str, ...]) -> list[Contact]:
                 kind = next(k for k, p in _STRONG_APPS.items() if re.fullmatch(p, m["app"], re.I))
                 add(kind, m.span("h"), "handle", claim=m.span())
     mentions: list[tuple[str, tuple[int, int]]] = []
-    for m in _APP_LEAD_RE.finditer(text):
+    for m in _app_leads(text):
         if not free(*m.span()):
             continue
         group = m.lastgroup
