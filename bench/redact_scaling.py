@@ -13,11 +13,11 @@ KB. Run from the repository root:
 from __future__ import annotations
 
 import argparse
+import importlib
 import random
 import statistics
 import time
 
-from dealerdetect import contacts, phones, textnorm
 from dealerdetect.privacy import redact
 
 LINES = [
@@ -67,10 +67,21 @@ def caption(size_kb: int, rng: random.Random, contact_share: float = 1.0) -> str
 
 
 def clear() -> None:
-    contacts._find_contacts.cache_clear()
-    phones._phones.cache_clear()
-    phones._chunk_phones.cache_clear()
-    textnorm.normalize.cache_clear()
+    # Every cache the redactor keeps, where this version of the package has it (an older one,
+    # run for comparison, may lack the normalizer).
+    for module, name in [
+        ("contacts", "_find_contacts"),
+        ("phones", "_phones"),
+        ("phones", "_chunk_phones"),
+        ("textnorm", "normalize"),
+    ]:
+        try:
+            mod = importlib.import_module(f"dealerdetect.{module}")
+        except ImportError:
+            continue
+        fn = getattr(mod, name, None)
+        if fn is not None:
+            fn.cache_clear()
 
 
 def main() -> None:
