@@ -106,7 +106,7 @@ _NOT_HANDLES = frozenset(
     order orders our please pls plug plz preferred price prices quick safe same secure send so
     story text thanks that the then this to today too ty u ur us users via video we with works
     you your later vs was better bot tutorial bro bruh lol lmao tbh tho though rn
-    server servers sketchy shady pay wallet""".split()
+    server servers pay wallet""".split()
 )
 _PUNCT_RE = re.compile(r"[^\sA-Za-z0-9_]")  # a ":" "-" arrow or emoji, not only spaces/words
 _PLACEHOLDER_WORDS = frozenset({"url", "email", "phone", "handle"})
@@ -221,6 +221,9 @@ _LEAD_RE = re.compile(
     r"|(?:加|➕|\+|联系|聯繫|添加|私聊|找我|加我)\s*)$",
     re.IGNORECASE,
 )
+# Weak names that are common words; only "add (me) on" / "on" / "via" before them is a lead.
+_AMBIGUOUS_APPS = frozenset({"signal", "line", "session"})
+_ON_LEAD_RE = re.compile(r"\b(?:on|via|thru|through|add)\s+$", re.IGNORECASE)
 # The app talked about, not a way to reach the writer: "what's your wickr" asks for someone
 # else's, "whatsapp vs telegram", "who uses kik", "deleted wickr" speak of the app itself.
 _NOT_OURS_RE = re.compile(
@@ -233,6 +236,7 @@ _NOT_OURS_RE = re.compile(
 _SHORT_FORMS = frozenset({"tg", "sc", "vx", "wx", "qq"})
 _EMOJI_FORMS = frozenset(EMOJI_WORDS)
 _HANDLE_LIKE_RE = re.compile(r"@|[\d_.]")
+_IS_RE = re.compile(r"(?<![A-Za-z])is(?![A-Za-z])", re.IGNORECASE)
 # An app named right after a number: "+1 (213) 555-0114 WhatsApp only", "... auch WhatsApp".
 _AFTER_PHONE_RE = re.compile(
     rf"[{_SEP_CHARS}]*(?:(?:also|auch|aussi|or|and|on|via|for|&|\+)[{_SEP_CHARS}]*)*",
@@ -334,7 +338,10 @@ _EMAIL_RE = re.compile(
     rf"(?:{_DOT_BR}|\s?\.\s?){_TLD}(?![A-Za-z0-9])"
     # " at " with a known provider, or with " dot "
     rf"|{_LOCAL}\s+at\s+{_PROVIDERS}(?:{_DOT_BR}|\s*\.\s*){_TLD}(?![A-Za-z0-9])"
-    rf"|{_LOCAL}\s+at\s+[A-Za-z0-9-]+{_DOT_BR}{_TLD}(?![A-Za-z0-9])",
+    # ... and with any domain only when the name looks like an address's ("plug.rx at x dot
+    # net"), not a word of prose ("the line at starbucks dot com")
+    rf"|(?<![A-Za-z0-9._%+\[-])(?=[A-Za-z0-9._%+-]*[0-9_.])[A-Za-z0-9._%+-]*[A-Za-z0-9_%+-]"
+    rf"\s+at\s+[A-Za-z0-9-]+{_DOT_BR}{_TLD}(?![A-Za-z0-9])",
     re.IGNORECASE,
 )
 
@@ -411,6 +418,12 @@ def _app_handle(
         return handle.span(), "handle"
     if weak and not (punct or lead):
         return None
+    # "kik is dead", "Telegram is popular", "my QQ is sad": after a bare "is" an ordinary word
+    # describes the app; a handle there must look like one, unless a strong name has a lead
+    # ("my wickr is plugdaddy").
+    if not punct and _IS_RE.search(sep.group()) and not _HANDLE_LIKE_RE.search(word):
+        if weak or not lead:
+            return None
     if (
         word in _NOT_HANDLES
         or word in _PLACEHOLDER_WORDS
@@ -503,6 +516,9 @@ def _detect(text: str, regions: tuple[str, ...]) -> list[Contact]:
             continue
         name = m.group(group).lstrip("#")
         lead = _LEAD_RE.search(text[max(0, m.start() - 30) : m.start()]) is not None
+        if lead and kind in _AMBIGUOUS_APPS:
+            # "my signal dropped", "text line 3": only "on"/"via"/"add" make these a channel.
+            lead = _ON_LEAD_RE.search(text, max(0, m.start() - 30), m.start()) is not None
         # An app emoji is its own lead; the handle after it must look like one (below).
         lead = lead or name.lower() in _EMOJI_FORMS
         glued = _CJK_RE.search(name) is not None
