@@ -140,7 +140,8 @@ _WEAK_APPS = {
 }
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 # A whole name: not inside another word ("kicking", "telegraph", "wicker") nor a handle/link.
-_EDGE_L, _EDGE_R = r"(?<![A-Za-z0-9_@./])", r"(?![A-Za-z0-9_/]|\.[A-Za-z])"
+# Not right after a placeholder either: "#[HANDLE]kik" is a redacted hashtag, not the app.
+_EDGE_L, _EDGE_R = r"(?<![A-Za-z0-9_@./\]])", r"(?![A-Za-z0-9_/]|\.[A-Za-z])"
 
 
 def _name_alt(pat: str) -> str:
