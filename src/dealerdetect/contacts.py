@@ -8,10 +8,15 @@ counts its kinds. Measured on a hand-labelled fixture (tests/data/detectors/, do
 Public API:
 
     find_contacts(text, phone_regions=None) -> list[Contact]
-        Every contact detail, in text order, without overlaps. Kinds: "wickr", "telegram",
-        "kik", "whatsapp", "snapchat", "phone", "email", "bio", "handle"; ``detail`` says what
-        the span holds: "handle", "phone", "email", "link", "name" (an app named without a
-        handle, kept by redaction), "pointer" (a "check my bio" phrase, kept) or "mention".
+        Every contact detail, in text order, without overlaps, spans on ``text`` as given;
+        detection reads ``textnorm.normalize(text)`` (look-alike letters, full-width and math
+        letters, zero-width characters, leet and letter-spaced app names, app emoji, an O for
+        a 0), and a second reading with line breaks inside a contact joined. Kinds: the
+        messaging apps of :data:`APPS` (the paper's four, Snapchat, :data:`LATER_APPS`),
+        "phone", "email", "link" (short links and link-in-bio pages), "bio", "handle";
+        ``detail`` says what the span holds: "handle", "phone", "email", "link", "name" (an
+        app named without a handle, kept by redaction), "pointer" (a "check my bio" phrase,
+        kept) or "mention".
         * An app followed by a handle or number ("wickr: plugdaddy", "kik me @bigbars",
           "whatsapp +1 555 201 3344", "add me on snap xanplug", "#wickrbigplug99") is one
           Contact of the app's kind spanning the handle or number. App links span the link.
@@ -23,6 +28,9 @@ Public API:
         * Phone numbers come from Google's libphonenumber (``phones.find_phones``).
     contact_kinds(text, phone_regions=None) -> set[str]
         The kinds found, plus "phone" when an app was given as a number.
+    contact_values(text, phone_regions=None) -> list[tuple[str, str]]
+        ``(kind, canonical value)`` of every detail that names an account: E.164 numbers,
+        folded handles without "@", lower-cased e-mails, links without scheme.
     find_phones, regions_key, DEFAULT_PHONE_REGIONS: see ``dealerdetect.phones``.
 """
 
