@@ -35,7 +35,7 @@ RULES = ("max", "mean", "noisy_or")
 TOP_K = (10, 50, 100)
 # Every kind characterization.find_contacts can return; anything else is refused as a possible
 # contact detail rather than a kind.
-CONTACT_KINDS = frozenset({*APPS, "phone", "email", "bio", "handle"})
+CONTACT_KINDS = frozenset({*APPS, "phone", "email", "link", "bio", "handle"})
 PSEUDONYM_RE = re.compile(r"u_[0-9a-f]{12}")
 OOF_COLUMNS = ("id", "variant", "model", "fold", "label", "score", "pred")
 RANKED_COLUMNS = (

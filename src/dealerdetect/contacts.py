@@ -8,10 +8,15 @@ counts its kinds. Measured on a hand-labelled fixture (tests/data/detectors/, do
 Public API:
 
     find_contacts(text, phone_regions=None) -> list[Contact]
-        Every contact detail, in text order, without overlaps. Kinds: "wickr", "telegram",
-        "kik", "whatsapp", "snapchat", "phone", "email", "bio", "handle"; ``detail`` says what
-        the span holds: "handle", "phone", "email", "link", "name" (an app named without a
-        handle, kept by redaction), "pointer" (a "check my bio" phrase, kept) or "mention".
+        Every contact detail, in text order, without overlaps, spans on ``text`` as given;
+        detection reads ``textnorm.normalize(text)`` (look-alike letters, full-width and math
+        letters, zero-width characters, leet and letter-spaced app names, app emoji, an O for
+        a 0), and a second reading with line breaks inside a contact joined. Kinds: the
+        messaging apps of :data:`APPS` (the paper's four, Snapchat, :data:`LATER_APPS`),
+        "phone", "email", "link" (short links and link-in-bio pages), "bio", "handle";
+        ``detail`` says what the span holds: "handle", "phone", "email", "link", "name" (an
+        app named without a handle, kept by redaction), "pointer" (a "check my bio" phrase,
+        kept) or "mention".
         * An app followed by a handle or number ("wickr: plugdaddy", "kik me @bigbars",
           "whatsapp +1 555 201 3344", "add me on snap xanplug", "#wickrbigplug99") is one
           Contact of the app's kind spanning the handle or number. App links span the link.
@@ -23,33 +28,45 @@ Public API:
         * Phone numbers come from Google's libphonenumber (``phones.find_phones``).
     contact_kinds(text, phone_regions=None) -> set[str]
         The kinds found, plus "phone" when an app was given as a number.
+    contact_values(text, phone_regions=None) -> list[tuple[str, str]]
+        ``(kind, canonical value)`` of every detail that names an account: E.164 numbers,
+        folded handles without "@", lower-cased e-mails, links without scheme.
     find_phones, regions_key, DEFAULT_PHONE_REGIONS: see ``dealerdetect.phones``.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
+
+import phonenumbers
 
 from .phones import DEFAULT_PHONE_REGIONS, find_phones, regions_key
 from .phones import _phones as _phone_spans
+from .textnorm import EMOJI_WORDS, fold_handle, normalize
 
 __all__ = [
     "APPS",
     "APP_MENTION_RE",
     "DEFAULT_PHONE_REGIONS",
+    "LATER_APPS",
     "PAPER_APPS",
     "Contact",
     "contact_kinds",
+    "contact_values",
     "find_contacts",
     "find_phones",
     "regions_key",
 ]
 
 PAPER_APPS = ("wickr", "telegram", "kik", "whatsapp")
-APPS = (*PAPER_APPS, "snapchat")
+# The paper's four, Snapchat, and the apps the later literature on drug sales reports.
+LATER_APPS = ("signal", "threema", "session", "line", "wechat", "discord", "qq", "kakaotalk")
+APPS = (*PAPER_APPS, "snapchat", *LATER_APPS)
 
 
 @dataclass(frozen=True)
@@ -61,6 +78,8 @@ class Contact:
 
 
 # --- messaging apps and handles --------------------------------------------------------------
+# All patterns run on ``textnorm.normalize``'s text: ASCII letters for every disguise of a Latin
+# letter, so word edges are ASCII edges (a handle glued to Chinese text still has an edge).
 
 # Characters that may sit between an app's name and the handle: spaces, ":" "-" "=" "|",
 # arrows and emoji ("📲 wickr 👉 plugdaddy"). Never "[" or "]", so a redaction placeholder
@@ -68,14 +87,23 @@ class Contact:
 _SEP_CHARS = (
     r"\s:=>|~*•·\-–—»«›‹/()"
     r"\u2190-\u21ff\u2794-\u27bf\u2b05-\u2b07\u2600-\u26ff\U0001f000-\U0001faff\ufe0f\u200d"
+    r"\u3000-\u3003\u300c-\u300f\u3010\u3011"
 )
-# Filler words between the app and the handle: "wickr me @x", "wickr ID - x", "kik is x".
-_FILLER = r"(?:me|id|is|at|name|username|user|handle|acc|account|only|channel|group)"
-_SEP_RE = re.compile(rf"(?:[{_SEP_CHARS}]|(?<!\w){_FILLER}(?!\w))*", re.IGNORECASE)
+# Filler words between the app and the handle: "wickr me @x", "wickr ID - x", "kik is x",
+# "微信号: x" (WeChat number), "카톡 아이디 x" (KakaoTalk ID).
+_FILLER = r"(?:me|id|is|at|name|username|user|handle|acc|account|only|channel|group|no)"
+_CJK_FILLER = r"(?:号码|號碼|号|號|帐号|帳號|账号|아이디|아이디는|ID)"
+_SEP_RE = re.compile(
+    rf"(?:[{_SEP_CHARS}]|(?<![A-Za-z0-9_]){_FILLER}(?![A-Za-z0-9_])|{_CJK_FILLER})*",
+    re.IGNORECASE,
+)
 # Instagram-style handle: letters, digits, "_" and inner dots; "@" optional. It must hold a
 # letter or "_", so "100 pills" or "24/7" after an app name is not a handle.
 _HANDLE_BODY = r"[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?"
-_HANDLE_RE = re.compile(rf"@?(?=[A-Za-z0-9_.]*[A-Za-z_]){_HANDLE_BODY}(?![\w@]|['’]\w)")
+_HANDLE_END = r"(?![A-Za-z0-9_@]|['’][A-Za-z])"
+_HANDLE_RE = re.compile(rf"@?(?=[A-Za-z0-9_.]*[A-Za-z_]){_HANDLE_BODY}{_HANDLE_END}")
+# A QQ account is a number of five to eleven digits.
+_QQ_NUMBER_RE = re.compile(r"[1-9][0-9]{4,10}(?![0-9])")
 # Words that follow an app name in running text and are not handles ("hit me on wickr for
 # prices", "join my telegram channel"). Only checked when the candidate has no "@". Any other
 # word is taken as a handle: over-redacting a word is the safe error, leaking a handle is not.
@@ -85,42 +113,126 @@ _NOT_HANDLES = frozenset(
     inbox info is it link me message messages messenger more msg my now number ok on only or
     order orders our please pls plug plz preferred price prices quick safe same secure send so
     story text thanks that the then this to today too ty u ur us users via video we with works
-    you your later vs was better bot tutorial bro bruh lol lmao tbh tho though rn""".split()
+    you your later vs was better bot tutorial bro bruh lol lmao tbh tho though rn
+    server servers pay wallet""".split()
 )
-_PUNCT_RE = re.compile(r"[^\s\w]")  # a ":" "-" arrow or emoji, not only spaces and words
+_PUNCT_RE = re.compile(r"[^\sA-Za-z0-9_]")  # a ":" "-" arrow or emoji, not only spaces/words
 _PLACEHOLDER_WORDS = frozenset({"url", "email", "phone", "handle"})
 
 # App names. Strong names are unambiguous as whole words; weak ones ("snap a pic", "tg" as
-# slang) need punctuation, "@" or a lead ("add me on") before a handle, and never count alone.
+# slang, "signal boost", "line up", "飞机" a plane) need punctuation, "@" or a lead ("add me
+# on") before a handle, and never count alone. Names in Chinese, Japanese and Korean script
+# may be glued to the handle ("微信abc123").
 _STRONG_APPS = {
     "wickr": r"wickr(?:\s?me)?|wickrme",
-    "telegram": r"telegram",
+    "telegram": r"telegram|电报|電報|텔레그램|テレグラム",
     "kik": r"kik(?:me)?",
-    "whatsapp": r"whats\s?app",
-    "snapchat": r"snapchat",
+    "whatsapp": r"whats\s?app|왓츠앱|ワッツアップ",
+    "snapchat": r"snapchat|스냅챗",
+    "threema": r"threema",
+    "wechat": r"wechat|weixin|微信|威信|薇信|[Vv]信|위챗",
+    "discord": r"discord|디스코드",
+    "kakaotalk": r"kakao\s?talk|카카오톡|카톡",
+    "qq": r"扣扣",
 }
-_WEAK_APPS = {"telegram": r"tg|tele", "snapchat": r"snap|sc", "handle": r"ig|insta|instagram"}
+_WEAK_APPS = {
+    "telegram": r"tg|tele|飞机|飛機|纸飞机|紙飛機|텔레",
+    "snapchat": r"snap|sc|snapemoji",
+    "handle": r"ig|insta|instagram|phonemoji",
+    "signal": r"signal",
+    "session": r"session",
+    "line": r"line|라인|ライン",
+    "wechat": r"vx|wx",
+    "qq": r"qq",
+    "kakaotalk": r"kakao|카카오",
+}
+_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 # A whole name: not inside another word ("kicking", "telegraph", "wicker") nor a handle/link.
-_EDGE_L, _EDGE_R = r"(?<![\w@./])", r"(?![\w/]|\.[A-Za-z])"
+# Not right after a placeholder either: "#[HANDLE]kik" is a redacted hashtag, not the app.
+_EDGE_L, _EDGE_R = r"(?<![A-Za-z0-9_@./\]])", r"(?![A-Za-z0-9_/]|\.[A-Za-z])"
+
+
+def _name_alt(pat: str) -> str:
+    """Latin names need word edges; CJK names may be glued to the text on either side."""
+    latin = [p for p in pat.split("|") if not _CJK_RE.search(p)]
+    cjk = [p for p in pat.split("|") if _CJK_RE.search(p)]
+    out = [rf"{_EDGE_L}#?(?:{'|'.join(latin)}){_EDGE_R}"] if latin else []
+    if cjk:
+        out.append(rf"#?(?:{'|'.join(cjk)})")
+    return "|".join(out)
+
+
+# Named groups ``<kind>_<0 strong|1 weak>``.
 _APP_LEAD_RE = re.compile(
     "|".join(
-        rf"{_EDGE_L}#?(?P<{kind}{i}>{pat}){_EDGE_R}"
+        rf"(?P<{kind}_{i}>{_name_alt(pat)})"
         for i, table in enumerate((_STRONG_APPS, _WEAK_APPS))
         for kind, pat in table.items()
     ),
     re.IGNORECASE,
 )
+# Where an app name may start, found fast: scanning the whole alternation at every character
+# was most of the cost of a long caption. A Latin name starts a word (its first word is in
+# _FIRST_WORDS); a CJK name is found by its own alternation of literals.
+_WORD_RE = re.compile(r"[A-Za-z]+")
+_FIRST_WORDS = frozenset(
+    re.split(r"\\s|\(|\?|\[", alt, maxsplit=1)[0].lower()
+    for table in (_STRONG_APPS, _WEAK_APPS)
+    for pat in table.values()
+    for alt in pat.split("|")
+    if not _CJK_RE.search(alt)
+) | {"v", "whats", "whatsapp", "kakao", "kakaotalk", "kikme", "wickr", "wickrme"}
+_CJK_NAME_RE = re.compile(
+    "|".join(
+        alt
+        for table in (_STRONG_APPS, _WEAK_APPS)
+        for pat in table.values()
+        for alt in pat.split("|")
+        if _CJK_RE.search(alt) and not alt.startswith("[")
+    )
+)
+
+
+def _app_leads(text: str):
+    """The matches of _APP_LEAD_RE.finditer(text), trying only where a name may start."""
+    starts = [
+        w.start() - (w.start() > 0 and text[w.start() - 1] == "#")
+        for w in _WORD_RE.finditer(text)
+        if w.group().lower() in _FIRST_WORDS
+    ]
+    cjk = [
+        m.start() - (m.start() > 0 and text[m.start() - 1] == "#")
+        for m in _CJK_NAME_RE.finditer(text)
+    ]
+    if cjk:
+        starts = sorted(set(starts) | set(cjk))
+    end = 0
+    for pos in starts:
+        if pos < end:
+            continue
+        m = _APP_LEAD_RE.match(text, pos)
+        if m is None and text[pos] == "#":
+            m = _APP_LEAD_RE.match(text, pos + 1)
+        if m is not None:
+            end = m.end()
+            yield m
+
+
 # The exact text of an app mention (word or hashtag); privacy uses it to keep app names.
 APP_MENTION_RE = re.compile(rf"#?(?:{'|'.join(_STRONG_APPS.values())})", re.IGNORECASE)
 # Words before an app that make it a way to reach the writer: "hit me on wickr", "add me on
-# snap x", "order via telegram", "my kik", "hmu on tele".
+# snap x", "order via telegram", "my kik", "hmu on tele", "加微信" (add on WeChat).
 # A bare "on" is not enough: "send this to someone on snapchat".
 _LEAD_RE = re.compile(
     r"(?:\b(?:via|thru|through|add|hmu|msg|message|text|my|our)\s+"
     r"|\b(?:me|us|hmu|contact|order|orders|available|reach|find\s+(?:me|us))\s+(?:up\s+)?"
-    r"(?:on|at|via|in|thru|through)\s+)$",
+    r"(?:on|at|via|in|thru|through)\s+"
+    r"|(?:加|➕|\+|联系|聯繫|添加|私聊|找我|加我)\s*)$",
     re.IGNORECASE,
 )
+# Weak names that are common words; only "add (me) on" / "on" / "via" before them is a lead.
+_AMBIGUOUS_APPS = frozenset({"signal", "line", "session"})
+_ON_LEAD_RE = re.compile(r"\b(?:on|via|thru|through|add)\s+$", re.IGNORECASE)
 # The app talked about, not a way to reach the writer: "what's your wickr" asks for someone
 # else's, "whatsapp vs telegram", "who uses kik", "deleted wickr" speak of the app itself.
 _NOT_OURS_RE = re.compile(
@@ -128,10 +240,12 @@ _NOT_OURS_RE = re.compile(
     r"|love|about|what'?s)\s+$",
     re.IGNORECASE,
 )
-# Two-letter forms ("tg", "sc" are also slang and place names) need a handle that looks like
-# one: with a digit, "_", "." or "@" ("sc 👉 molly_plug", not "TG: thanksgiving").
-_SHORT_FORMS = frozenset({"tg", "sc"})
+# Two-letter forms ("tg", "sc" are also slang and place names) and app emoji need a handle
+# that looks like one: with a digit, "_", "." or "@" ("sc 👉 molly_plug", not "TG: thanksgiving").
+_SHORT_FORMS = frozenset({"tg", "sc", "vx", "wx", "qq"})
+_EMOJI_FORMS = frozenset(EMOJI_WORDS)
 _HANDLE_LIKE_RE = re.compile(r"@|[\d_.]")
+_IS_RE = re.compile(r"(?<![A-Za-z])is(?![A-Za-z])", re.IGNORECASE)
 # An app named right after a number: "+1 (213) 555-0114 WhatsApp only", "... auch WhatsApp".
 _AFTER_PHONE_RE = re.compile(
     rf"[{_SEP_CHARS}]*(?:(?:also|auch|aussi|or|and|on|via|for|&|\+)[{_SEP_CHARS}]*)*",
@@ -142,56 +256,115 @@ _AFTER_PHONE_RE = re.compile(
 _TO_ME_RE = re.compile(r"\s+(?:me|us|only)\b", re.IGNORECASE)
 # Apps listed as the channels: "wickr, kik, telegram or whatsapp", "kik/wickr".
 _APP_LIST_RE = re.compile(
-    rf"\s*(?:,|/|\||\bor\b)\s*#?(?:{'|'.join(_STRONG_APPS.values())})(?!\w)", re.IGNORECASE
+    rf"\s*(?:,|/|\||\bor\b)\s*#?(?:{'|'.join(_STRONG_APPS.values())})(?![A-Za-z0-9_])",
+    re.IGNORECASE,
 )
-# A hashtag that glues a handle to the app: "#wickrbigplug99", "#wickr_plugdaddy"; not the
-# generic tags dealers use ("#wickrplug", "#kikme").
+# A hashtag that glues a handle to the app: "#wickrbigplug99", "#wickr_plugdaddy",
+# "#plug_daddy_wickr", "#xanplugtelegram"; not the generic tags dealers use ("#wickrplug",
+# "#kikme", "#buyonwickr").
+_TAG_APPS = "|".join(p for p in _STRONG_APPS.values())
 _APP_TAG_RE = re.compile(
-    rf"(?<![\w#])#(?P<app>{'|'.join(_STRONG_APPS.values())})_?(?P<h>\w+)", re.IGNORECASE
+    rf"(?<![A-Za-z0-9_#])#(?P<app>{_TAG_APPS})_?(?P<h>[A-Za-z0-9_]+)", re.IGNORECASE
+)
+_TAG_APP_RE = re.compile(
+    rf"(?<![A-Za-z0-9_#])#(?P<h>[A-Za-z0-9_]+?)_?(?P<app>{_TAG_APPS})(?![A-Za-z0-9_])",
+    re.IGNORECASE,
 )
 _GENERIC_TAG_TAILS = frozenset(
     "me plug plugs plugz only dealer dealers connect vendor vendors shop store sale sales id us "
-    "available ready friendly".split()
+    "available ready friendly friends group groups channel channels chat chats server servers "
+    "pay app apps user users messenger account accounts number numbers".split()
+)
+_GENERIC_TAG_HEADS = frozenset(
+    "add addme addmeon hmu hmuon my our on via use buy buyon order orderon join joinmy find "
+    "findme findmeon msg msgme text textme only the best free new get dm dmme hit hitme "
+    "hitmeup hitmeupon".split()
 )
 
-# Links that open a chat on the app; the whole link identifies the account.
+# Links that open a chat on the app; the whole link identifies the account. Dots may be
+# written "(.)", "[dot]" or " dot ".
+_DOT = r"(?:\s*[\[({<]\s*(?:dot|\.)\s*[\])}>]\s*|\s+dot\s+|\.)"
 _APP_LINK_RE = re.compile(
-    r"(?<![\w.])(?:https?://)?(?:www\.)?"
-    r"(?P<dom>wickr\.me|t\.me|telegram\.(?:me|dog)|wa\.me|api\.whatsapp\.com/send\?phone="
-    r"|kik\.me|snapchat\.com/add)/?(?<=[/=])[A-Za-z0-9_.+-]*[A-Za-z0-9_]",
+    r"(?<![A-Za-z0-9_.])(?:https?://)?(?:www\.)?"
+    rf"(?P<dom>wickr{_DOT}me|t{_DOT}me|telegram{_DOT}(?:me|dog)|wa{_DOT}me"
+    rf"|api{_DOT}whatsapp{_DOT}com/send\?phone=|kik{_DOT}me|snapchat{_DOT}com/add"
+    rf"|tg://resolve\?domain=|signal{_DOT}me/#p|discord{_DOT}gg|line{_DOT}me/ti/p"
+    rf"|threema{_DOT}id|u{_DOT}wechat{_DOT}com)\s*/?(?<=[/=p])\s*[A-Za-z0-9_.+~-]*[A-Za-z0-9_]",
     re.IGNORECASE,
 )
 _LINK_KIND = {
     "wickr": "wickr",
     "t": "telegram",
     "telegram": "telegram",
+    "tg": "telegram",
     "wa": "whatsapp",
     "api": "whatsapp",
     "kik": "kik",
     "snapchat": "snapchat",
+    "signal": "signal",
+    "discord": "discord",
+    "line": "line",
+    "threema": "threema",
+    "u": "wechat",
 }
+# Short links and link-in-bio pages: the page behind them carries the contact.
+_LINK_HOSTS = (
+    "linktr.ee lnk.bio linkin.bio linkr.bio bio.link beacons.ai solo.to tap.bio campsite.bio "
+    "allmylinks.com carrd.co msha.ke heylink.me bit.ly is.gd v.gd rb.gy tinyurl.com t.ly "
+    "cutt.ly shorturl.at ow.ly goo.gl buff.ly rebrand.ly s.id t.co tiny.cc bl.ink shorte.st "
+    "adf.ly qrco.de"
+).split()
+_SHORT_LINK_RE = re.compile(
+    r"(?<![A-Za-z0-9_.@-])(?:https?://)?(?:www\.)?(?:"
+    + "|".join(_DOT.join(re.escape(part) for part in h.split(".")) for h in _LINK_HOSTS)
+    + r")(?![A-Za-z0-9])(?:\s*/\s*[A-Za-z0-9_.~+-]*[A-Za-z0-9_])?",
+    re.IGNORECASE,
+)
 
-# E-mail addresses, plain or written "rx.store [at] gmail [dot] com" / "rx at gmail dot com".
-_PROVIDERS = r"(?:gmail|g?mail|yahoo|hotmail|outlook|live|aol|icloud|proton(?:mail)?|tutanota)"
+# A number labelled as something else: "order #123456789", "UPC: 012345678905", "tracking no.
+# 9400111899223344", "SKU 4006381333931". Numbers written with "+" are phones whatever the label.
+_NUMBER_LABEL_RE = re.compile(
+    r"(?:\b(?:order|orders|invoice|ref|reference|tracking|track|upc|ean|isbn|sku|serial|item"
+    r"|batch|lot|po|receipt|transaction|txn|case|ticket|account|acct|iban|routing|model|part)"
+    r"\s*(?:#|no\.?|nr\.?|num(?:ber)?|id|code)?\s*[:#.]?\s*|#\s*)$",
+    re.IGNORECASE,
+)
+
+# E-mail addresses, plain or written "rx.store [at] gmail [dot] com" / "rx at gmail dot com"
+# / "rx{at}gmail(dot)com" / "rx＠gmail。com" (full-width forms are folded before).
+_PROVIDERS = (
+    r"(?:gmail|g?mail|yahoo|hotmail|outlook|live|aol|icloud|proton(?:mail)?|tutanota|qq|163|126)"
+)
+_LOCAL = r"(?<![A-Za-z0-9._%+\[-])[A-Za-z0-9._%+-]*[A-Za-z0-9_%+-]"
+_AT_BR = r"\s*[\[({<]\s*at\s*[\])}>]\s*"
+_DOT_BR = r"(?:\s*[\[({<]\s*(?:dot|\.)\s*[\])}>]\s*|\s+dot\s+)"
+_TLD = r"(?:com|net|org|me|ch|de|co\.uk|uk|ru|io|fr|nl|es|it|ca|au|in|cn|jp|kr|info|biz|cc)"
 _EMAIL_RE = re.compile(
-    r"(?<![\w.%+-])[A-Za-z0-9._%+-]*[A-Za-z0-9_%+-]@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
-    r"\.[A-Za-z]{2,}\b"
-    r"|(?<![\w.%+\[-])[A-Za-z0-9._%+-]*[A-Za-z0-9_%+-]\s*[\[(]\s*at\s*[\])]\s*"
-    r"[A-Za-z0-9-]+(?:\s*(?:[\[(]\s*dot\s*[\])]|\.)\s*[A-Za-z]{2,})+\b"
-    rf"|(?<![\w.%+-])[A-Za-z0-9._%+-]*[A-Za-z0-9_%+-]\s+at\s+{_PROVIDERS}"
-    r"(?:\s+dot\s+|\s*\.\s*)(?:com|net|org|me|ch|de|co\.uk|ru)\b",
+    r"(?<![A-Za-z0-9.%+-])[A-Za-z0-9._%+-]*[A-Za-z0-9_%+-]@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+    r"\.[A-Za-z]{2,}(?![A-Za-z0-9])"
+    # "[at]" / "(at)" / "{at}" / "@" with any dot
+    rf"|{_LOCAL}(?:{_AT_BR}|\s@\s|@)[A-Za-z0-9-]+(?:(?:{_DOT_BR}|\s?\.\s?)[A-Za-z0-9-]+)*"
+    rf"(?:{_DOT_BR}|\s?\.\s?){_TLD}(?![A-Za-z0-9])"
+    # " at " with a known provider, or with " dot "
+    rf"|{_LOCAL}\s+at\s+{_PROVIDERS}(?:{_DOT_BR}|\s*\.\s*){_TLD}(?![A-Za-z0-9])"
+    # ... and with any domain only when the name looks like an address's ("plug.rx at x dot
+    # net"), not a word of prose ("the line at starbucks dot com")
+    rf"|(?<![A-Za-z0-9._%+\[-])(?=[A-Za-z0-9._%+-]*[0-9_.])[A-Za-z0-9._%+-]*[A-Za-z0-9_%+-]"
+    rf"\s+at\s+[A-Za-z0-9-]+{_DOT_BR}{_TLD}(?![A-Za-z0-9])",
     re.IGNORECASE,
 )
 
 # A bare @mention not tied to an app ("@plug_daddy"); not inside e-mails or other handles.
-_MENTION_RE = re.compile(rf"(?<![\w.@])@(?=[A-Za-z0-9_.]*[A-Za-z_]){_HANDLE_BODY}(?![\w@])")
+_MENTION_RE = re.compile(
+    rf"(?<![A-Za-z0-9_.@])@(?=[A-Za-z0-9_.]*[A-Za-z_]){_HANDLE_BODY}(?![A-Za-z0-9_@])"
+)
 
 # Pointers to the profile or to private messages instead of a contact detail (the paper:
 # "referring to their account profile to reference contact information"). "bio" must be a
 # whole word in a pointer phrase, so "biology" never counts. A DM pointer that names the
 # channel ("hmu on tele", "DM me on wickr") is that app's contact, not a pointer; "dm'd" is
 # past, not a pointer.
-_APP_WORD = r"(?:wickr|tele(?:gram)?|tg|kik|whats\s?app|snap(?:chat)?|sc)\b"
+_APP_WORD = r"(?:wickr|tele(?:gram)?|tg|kik|whats\s?app|snap(?:chat)?|sc|signal|threema|wechat|discord|line)\b"
 _BIO_RE = re.compile(
     r"\b(?:"
     r"(?:check|see|read|look\s+at|visit)\s+(?:out\s+)?(?:my|the|our)?\s*(?:bio|profile|page)"
@@ -199,6 +372,7 @@ _BIO_RE = re.compile(
     r"(?:in|on)\s+(?:my\s+|the\s+|our\s+)?(?:bio|profile|page)"
     r"|(?:my|our)\s+dm'?s\s+(?:are\s+)?open"
     r"|(?:in|on)\s+(?:my|the|our)\s+(?:bio|profile)"
+    r"|link\s*in\s*bio"
     r"|bio\s+for\s+(?:info|prices?|contact|details|orders?|more)"
     r"|(?<!my\s)(?<!your\s)(?<!ur\s)(?<!the\s)(?:d\.?m\.?s?|dm'?s)(?!'d|ed)"
     r"(?:\s+(?:me|us|now|only|open|to\s+order|for(?:\s+(?:prices?|info|orders?|details|more))?))?"
@@ -211,13 +385,21 @@ _BIO_RE = re.compile(
 
 @functools.cache
 def _stopwords() -> frozenset[str]:
-    from .preprocessing import load_stopwords
-
-    return load_stopwords("english")
+    # The NLTK English list the tokenizer uses, read as the plain file it is: importing
+    # preprocessing here would close an import circle (preprocessing -> privacy -> contacts).
+    path = Path(__file__).parent / "data" / "nltk_data" / "corpora" / "stopwords" / "english"
+    return frozenset(path.read_text(encoding="utf-8").split())
 
 
 def _app_handle(
-    text: str, pos: int, weak: bool, lead: bool, phone_at: dict[int, int]
+    text: str,
+    pos: int,
+    weak: bool,
+    lead: bool,
+    phone_at: dict[int, int],
+    glued: bool,
+    qq: bool,
+    number_ok: bool = False,
 ) -> tuple[tuple[int, int], str] | None:
     """Span and detail of the number or handle written after an app name ending at ``pos``."""
     sep = _SEP_RE.match(text, pos)
@@ -227,11 +409,16 @@ def _app_handle(
         return None
     # A weak name ("snap", "sc", "tg") needs punctuation, an emoji or a lead ("add me on"),
     # not just a space or a filler word, before the handle: "snap: pillsplug", not "snap a pic".
-    punct = _PUNCT_RE.search(sep.group()) is not None
+    # A name in Chinese, Japanese or Korean glued to a Latin handle is as good ("飞机abc123").
+    punct = _PUNCT_RE.search(sep.group()) is not None or (glued and at == pos)
     # The separator may have eaten the number's own "(" or "+": "whatsapp (213) 555-0138".
     for start in (at - 1, at):
-        if start in phone_at and start >= pos and (punct or lead or not weak):
+        if start in phone_at and start >= pos and (punct or lead or not weak or number_ok):
             return (start, phone_at[start]), "phone"
+    if qq and (punct or lead):
+        number = _QQ_NUMBER_RE.match(text, at)
+        if number:
+            return number.span(), "handle"
     handle = _HANDLE_RE.match(text, at)
     if not handle:
         return None
@@ -240,6 +427,12 @@ def _app_handle(
         return handle.span(), "handle"
     if weak and not (punct or lead):
         return None
+    # "kik is dead", "Telegram is popular", "my QQ is sad": after a bare "is" an ordinary word
+    # describes the app; a handle there must look like one, unless a strong name has a lead
+    # ("my wickr is plugdaddy").
+    if not punct and _IS_RE.search(sep.group()) and not _HANDLE_LIKE_RE.search(word):
+        if weak or not lead:
+            return None
     if (
         word in _NOT_HANDLES
         or word in _PLACEHOLDER_WORDS
@@ -250,18 +443,45 @@ def _app_handle(
     return handle.span(), "handle"
 
 
+_VALUE_DETAILS = frozenset({"handle", "mention", "phone", "email", "link"})
+
+
 def find_contacts(text: str, phone_regions: Iterable[str] | None = None) -> list[Contact]:
-    """All contact details in ``text`` (see the module docstring), sorted by position."""
+    """All contact details in ``text`` (see the module docstring), sorted by position.
+
+    Spans are on ``text`` as given; detection reads ``textnorm.normalize(text)``.
+    """
     return list(_find_contacts(str(text), regions_key(phone_regions)))
 
 
 @functools.lru_cache(maxsize=65536)
 def _find_contacts(text: str, regions: tuple[str, ...]) -> tuple[Contact, ...]:
+    norm = normalize(text)
+    found = [
+        Contact(c.kind, *norm.span(c.start, c.end), c.detail) for c in _detect(norm.text, regions)
+    ]
+    if "\n" in text:
+        # A second reading with line breaks inside words and numbers removed: "plug\ndaddy99",
+        # "555-201-\n3344". Only what crosses a break is new.
+        joined = normalize(text, join_lines=True)
+        if joined.text != norm.text:
+            taken = bytearray(len(text) + 1)
+            for c in found:
+                taken[c.start : c.end] = b"\x01" * (c.end - c.start)
+            for c in _detect(joined.text, regions):
+                s, e = joined.span(c.start, c.end)
+                if c.detail in _VALUE_DETAILS and "\n" in text[s:e] and not any(taken[s:e]):
+                    found.append(Contact(c.kind, s, e, c.detail))
+                    taken[s:e] = b"\x01" * (e - s)
+    return tuple(sorted(found, key=lambda c: (c.start, c.end)))
+
+
+def _detect(text: str, regions: tuple[str, ...]) -> list[Contact]:
     found: list[Contact] = []
-    taken = bytearray(len(text))  # 1 = already explained by an earlier, stronger pass
+    taken = bytearray(len(text) + 1)  # 1 = already explained by an earlier, stronger pass
 
     def free(start: int, end: int) -> bool:
-        return not any(taken[start:end])
+        return taken.find(1, start, end) < 0
 
     def add(kind: str, span, detail: str, claim=None) -> None:
         found.append(Contact(kind, span[0], span[1], detail))
@@ -274,36 +494,76 @@ def _find_contacts(text: str, regions: tuple[str, ...]) -> tuple[Contact, ...]:
         add("email", m.span(), "email")
     for m in _APP_LINK_RE.finditer(text):
         if free(*m.span()):
-            add(_LINK_KIND[m.group("dom").split(".")[0].lower()], m.span(), "link")
-    phones = [s for s in _phone_spans(text, regions) if free(*s)]
+            dom = re.split(r"[^A-Za-z]", m.group("dom"), maxsplit=1)[0].lower()
+            add(_LINK_KIND[dom], m.span(), "link")
+    for m in _SHORT_LINK_RE.finditer(text):
+        if free(*m.span()):
+            add("link", m.span(), "link")
+    phones = [
+        s
+        for s in _phone_spans(text, regions)
+        if free(*s)
+        and not (text[s[0]] != "+" and _NUMBER_LABEL_RE.search(text, max(0, s[0] - 24), s[0]))
+    ]
     phone_at = dict(phones)
-    for m in _APP_TAG_RE.finditer(text):
-        tail = m.group("h")
-        if free(*m.span()) and tail.lower().strip("_") not in _GENERIC_TAG_TAILS:
-            kind = next(k for k, p in _STRONG_APPS.items() if re.fullmatch(p, m["app"], re.I))
-            add(kind, m.span("h"), "handle", claim=m.span())
+    phone_ends = [e for _, e in phones]
+    for pattern in (_APP_TAG_RE, _TAG_APP_RE):
+        for m in pattern.finditer(text):
+            tail = m.group("h").lower().strip("_")
+            generic = _GENERIC_TAG_TAILS if pattern is _APP_TAG_RE else _GENERIC_TAG_HEADS
+            if free(*m.span()) and tail and tail not in generic and not tail.isdigit():
+                kind = next(k for k, p in _STRONG_APPS.items() if re.fullmatch(p, m["app"], re.I))
+                add(kind, m.span("h"), "handle", claim=m.span())
     mentions: list[tuple[str, tuple[int, int]]] = []
-    for m in _APP_LEAD_RE.finditer(text):
+    for m in _app_leads(text):
         if not free(*m.span()):
             continue
-        group = next(g for g, v in m.groupdict().items() if v is not None)
-        kind, weak = group[:-1], group.endswith("1")
-        if _NOT_OURS_RE.search(text[max(0, m.start() - 12) : m.start()]):
+        group = m.lastgroup
+        kind, strength = group.rsplit("_", 1)
+        weak = strength == "1"
+        if _NOT_OURS_RE.search(text, max(0, m.start() - 12), m.start()):
             continue
+        name = m.group(group).lstrip("#")
         lead = _LEAD_RE.search(text[max(0, m.start() - 30) : m.start()]) is not None
-        got = _app_handle(text, m.end(), weak, lead, phone_at)
-        if got and m.group(group).lower() in _SHORT_FORMS and got[1] == "handle":
-            if not _HANDLE_LIKE_RE.search(text[got[0][0] : got[0][1]]):
-                kind = "handle"  # "TG: thanksgiving": maybe a handle (redacted), not an app
+        if lead and kind in _AMBIGUOUS_APPS:
+            # "my signal dropped", "text line 3": only "on"/"via"/"add" make these a channel.
+            lead = _ON_LEAD_RE.search(text, max(0, m.start() - 30), m.start()) is not None
+        # An app emoji is its own lead; the handle after it must look like one (below).
+        lead = lead or name.lower() in _EMOJI_FORMS
+        glued = _CJK_RE.search(name) is not None
+        # A weak name right before a number is that app's number ("signal +1 555 ..."); not
+        # "line" or "session", which number things ("line 2", "session 3").
+        number_ok = kind not in ("line", "session", "handle")
+        got = _app_handle(text, m.end(), weak, lead, phone_at, glued, kind == "qq", number_ok)
+        low = name.lower()
+        if got and got[1] == "handle" and (low in _SHORT_FORMS or low in _EMOJI_FORMS):
+            punct = _PUNCT_RE.search(text, m.end(), got[0][0]) is not None
+            if not _HANDLE_LIKE_RE.search(text, got[0][0], got[0][1]):
+                if low in _EMOJI_FORMS and not punct:
+                    got = None  # "👻 spooky season": an emoji, not a contact
+                else:
+                    kind = "handle"  # "TG: thanksgiving": maybe a handle (redacted), not an app
+            if got and low in _EMOJI_FORMS:
+                kind = EMOJI_WORDS[low]
+        if got and got[1] == "phone" and kind == "handle":
+            kind = "phone"  # "📱 555-201-3344", "ig: +44 ...": a number, whatever the lead
         if got and free(*got[0]):
             add(kind, got[0], got[1], claim=(m.start(), got[0][1]))
             continue
         if got and not weak:  # "wickr: rx.store@gmail.com": the address is the handle
             mentions.append((kind, m.span()))
             continue
-        before = [p for p in phones if p[1] <= m.start() and free(*p)]
-        if not weak and before and _AFTER_PHONE_RE.fullmatch(text, before[-1][1], m.start()):
-            add(kind, before[-1], "phone", claim=(before[-1][0], m.end()))
+        # The last number before the name, found by bisection: looking through every number
+        # before every app name made long captions quadratic. A number already claimed in
+        # between would stand between the two anyway.
+        k = bisect.bisect_right(phone_ends, m.start()) - 1
+        if (
+            not weak
+            and k >= 0
+            and free(*phones[k])
+            and _AFTER_PHONE_RE.fullmatch(text, phones[k][1], m.start())
+        ):
+            add(kind, phones[k], "phone", claim=(phones[k][0], m.end()))
         elif not weak and (
             m.group().startswith("#")
             or lead
@@ -327,7 +587,7 @@ def _find_contacts(text: str, regions: tuple[str, ...]) -> tuple[Contact, ...]:
     for m in _BIO_RE.finditer(text):
         if free(*m.span()):
             add("bio", m.span(), "pointer")
-    return tuple(sorted(found, key=lambda c: (c.start, c.end)))
+    return found
 
 
 def contact_kinds(text: str, phone_regions: Iterable[str] | None = None) -> set[str]:
@@ -344,3 +604,49 @@ def contact_kinds(text: str, phone_regions: Iterable[str] | None = None) -> set[
         if c.detail == "phone" or (c.kind == "whatsapp" and c.detail == "link" and digits >= 8):
             kinds.add("phone")
     return kinds
+
+
+_AT_WORD_RE = re.compile(r"\s*(?:[\[({<]\s*at\s*[\])}>]|\bat\b|@)\s*", re.IGNORECASE)
+_DOT_WORD_RE = re.compile(r"\s*(?:[\[({<]\s*(?:dot|\.)\s*[\])}>]|\bdot\b|\.)\s*", re.IGNORECASE)
+
+
+def _e164(span: str, regions: tuple[str, ...]) -> str:
+    digits = re.sub(r"[^\d+]", "", span)
+    for region in (None, *regions):
+        try:
+            num = phonenumbers.parse(digits, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_possible_number(num):
+            return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
+    return digits
+
+
+def contact_values(text: str, phone_regions: Iterable[str] | None = None) -> list[tuple[str, str]]:
+    """``(kind, value)`` of every contact detail that names an account, in text order.
+
+    Values are canonical, so two posts that write the same account differently give the same
+    value: a phone number in E.164 ("+15552013344"), an e-mail lower-cased with its "at"/"dot"
+    spelled out ("rx.store@gmail.com"), a handle normalized (``textnorm.fold_handle``:
+    look-alike letters folded, casefolded, no "@"), a link lower-cased without scheme or
+    "www.". App names and profile pointers carry no value and are left out.
+    """
+    text = str(text)
+    regions = regions_key(phone_regions)
+    out = []
+    for c in find_contacts(text, regions):
+        raw = text[c.start : c.end]
+        if c.detail == "phone":
+            out.append((c.kind, _e164(normalize(raw, join_lines=True).text, regions)))
+        elif c.detail == "email":
+            t = normalize(raw).text
+            parts = _AT_WORD_RE.split(t, maxsplit=1)
+            local, domain = parts[0], parts[1] if len(parts) > 1 else ""
+            domain = _DOT_WORD_RE.sub(".", domain)
+            out.append((c.kind, f"{local.strip()}@{domain.strip()}".lower()))
+        elif c.detail == "link":
+            t = re.sub(r"\s+", "", _DOT_WORD_RE.sub(".", normalize(raw).text)).lower()
+            out.append((c.kind, re.sub(r"^(?:https?://)?(?:www\.)?", "", t)))
+        elif c.detail in ("handle", "mention"):
+            out.append((c.kind, fold_handle(raw.replace("\n", "")).replace(" ", "")))
+    return out

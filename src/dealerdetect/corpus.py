@@ -17,7 +17,7 @@ import yaml
 from .characterization import PAPER_APPS, contact_kinds, has_offer_to_buy
 from .posts import extract_hashtags, read_jsonl
 from .preprocessing import dedupe_posts
-from .privacy import redact
+from .privacy import redact, redact_hashtags
 
 DATA = Path(__file__).parent / "data"
 log = logging.getLogger(__name__)
@@ -65,12 +65,14 @@ def build_corpus(raw_path: str | Path, phone_regions=None) -> pd.DataFrame:
                 "user": p.user,
                 "timestamp": p.timestamp,
                 "caption": redact_once(p.caption),
-                "hashtags": p.hashtags,
+                # A handle glued into a hashtag ("#wickrplugdaddy00") goes like the caption's.
+                "hashtags": redact_hashtags(p.hashtags, phone_regions),
                 "comments": [
                     {"user": c.user, "timestamp": c.timestamp, "text": redact_once(c.text)}
                     for c in p.comments
                 ],
-                "found_via": p.found_via,
+                # Discovery may have followed a hashtag that carries a handle.
+                "found_via": (redact_hashtags([p.found_via], phone_regions) or [""])[0],
                 "loop": p.loop,
                 "source": p.source,
                 "contacts": sorted(kinds),

@@ -47,24 +47,40 @@ _INVISIBLE = frozenset("\ufe0e\ufe0f\u20e3\u200d\u200b")
 # Written with a country code: "+33 ...", "(+33) ...", "0049 ...", "011 44 ...".
 _INTL_RE = re.compile(r"\(?(?:\+|00|011)")
 _LIST_SLASH_RE = re.compile(r"\s/|/\s")
+# A stretch that may hold a phone number: digits with the separators numbers are written with.
+_RUN_RE = re.compile(r"[+(]?[0-9](?:[0-9 \t\n().\-/+]*[0-9])?")
+
+
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
+_NOT_DIGIT_RE = re.compile(r"[^0-9]+")
 
 
 def _phone_view(text: str) -> tuple[str, list[int]]:
     """``text`` with emoji as one space and keycap/other digits as ASCII, and each char's origin."""
+    if text.isascii():
+        return text, list(range(len(text)))
     chars: list[str] = []
     origin: list[int] = []
-    for i, ch in enumerate(text):
-        if ch in _INVISIBLE:
-            continue
-        cat = unicodedata.category(ch)
-        if cat == "Nd" and not ch.isascii():
-            ch = str(unicodedata.digit(ch))
-        elif cat in ("So", "Sk", "Cs", "Co") or ord(ch) >= 0x1F000:
-            if chars and chars[-1] == " ":
+    pos = 0
+    for m in _NON_ASCII_RE.finditer(text):
+        chars.extend(text[pos : m.start()])  # ASCII as it is
+        origin.extend(range(pos, m.start()))
+        for i in range(m.start(), m.end()):
+            ch = text[i]
+            if ch in _INVISIBLE:
                 continue
-            ch = " "
-        chars.append(ch)
-        origin.append(i)
+            cat = unicodedata.category(ch)
+            if cat == "Nd":
+                ch = str(unicodedata.digit(ch))
+            elif cat in ("So", "Sk", "Cs", "Co") or ord(ch) >= 0x1F000:
+                if chars and chars[-1] == " ":
+                    continue
+                ch = " "
+            chars.append(ch)
+            origin.append(i)
+        pos = m.end()
+    chars.extend(text[pos:])
+    origin.extend(range(pos, len(text)))
     return "".join(chars), origin
 
 
@@ -84,22 +100,43 @@ def _keep(match, region: str) -> bool:
 
 
 @functools.lru_cache(maxsize=65536)
+def _chunk_phones(chunk: str, regions: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+    """(offset, length) of the numbers in one stretch of digits with a little context. Cached:
+    redaction reads a caption twice (to its fixed point) and in two views (lines joined)."""
+    found = []
+    digits = len(_NOT_DIGIT_RE.sub("", chunk))
+    for region in regions or ("ZZ",):
+        covered = 0
+        for m in phonenumbers.PhoneNumberMatcher(chunk, region, phonenumbers.Leniency.POSSIBLE):
+            if _keep(m, region):
+                covered += len(_NOT_DIGIT_RE.sub("", m.raw_string))
+                # The match's start may sit before its digits (" 555-201-3344" after "b_2 /").
+                raw = m.raw_string.strip()
+                at = chunk.find(raw, m.start)
+                found.append((m.start if at < 0 else at, len(raw)))
+        if covered >= digits:
+            break  # every digit of the stretch is in a number already: no other region adds one
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=65536)
 def _phones(text: str, regions: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
-    if sum(c.isdigit() for c in text) < 8:  # most captions: nothing to parse
+    if len(_NOT_DIGIT_RE.sub("", text)) < 8:  # most captions: nothing to parse
         return ()
     view, origin = _phone_view(text)
     spans = []
-    for region in regions or ("ZZ",):
-        for m in phonenumbers.PhoneNumberMatcher(view, region, phonenumbers.Leniency.POSSIBLE):
-            if _keep(m, region):
-                # The match's start may sit before its digits (" 555-201-3344" after "b_2 /").
-                raw = m.raw_string.strip()
-                at = view.find(raw, m.start)
-                at = m.start if at < 0 else at
-                start, end = origin[at], origin[at + len(raw) - 1] + 1
-                while end < len(text) and text[end] in _INVISIBLE:
-                    end += 1  # the keycap's variation selector and combining mark
-                spans.append((start, end))
+    # libphonenumber reads only stretches of digits and separators with enough digits, with a
+    # few characters of context: one pass over the whole text per region was the slow part of
+    # redacting long captions, and its cost grew with what lay around the numbers.
+    for run in _RUN_RE.finditer(view):
+        if len(_NOT_DIGIT_RE.sub("", run.group())) < 8:
+            continue
+        lo = max(0, run.start() - 4)
+        for at, length in _chunk_phones(view[lo : run.end() + 4], regions):
+            start, end = origin[lo + at], origin[lo + at + length - 1] + 1
+            while end < len(text) and text[end] in _INVISIBLE:
+                end += 1  # the keycap's variation selector and combining mark
+            spans.append((start, end))
     merged: list[tuple[int, int]] = []
     for s, e in sorted(spans):
         if merged and s < merged[-1][1]:

@@ -13,7 +13,12 @@ Public API:
                                     (created with 32 random hex chars if missing)
     redact(text, phone_regions=None) -> text with URLs, e-mails, phone numbers, app handles and
                     @mentions replaced by PLACEHOLDERS; idempotent, total on any ``str``.
-                    Uses ``contacts.find_contacts``, the detector the characterization counts.
+                    Uses ``contacts.find_contacts``, the detector the characterization counts;
+                    detection reads ``textnorm.normalize(text)`` (look-alike letters, spacing,
+                    leet, split lines), and only the characters behind a contact are replaced:
+                    the rest of the post stays as it was written.
+    redact_hashtags(tags, phone_regions=None) -> the hashtags field (tags without "#") with a
+                    handle glued into a tag replaced as in the caption ("wickr[HANDLE]").
 
 Links are always "[URL]", app links included ("t.me/rxsupply" -> "[URL]"), a number given for
 an app is "[PHONE]" ("whatsapp +1 555 201 3344" -> "whatsapp [PHONE]"), and app names written
@@ -29,6 +34,7 @@ import secrets
 from pathlib import Path
 
 from dealerdetect.contacts import find_contacts, regions_key
+from dealerdetect.textnorm import normalize
 
 PLACEHOLDERS = ("[URL]", "[EMAIL]", "[PHONE]", "[HANDLE]")
 URL, EMAIL, PHONE, HANDLE = PLACEHOLDERS
@@ -43,7 +49,10 @@ _URL_CHAR = r"[^\s\[\]<>\"'`]"
 _URL_END = r"[^\s\[\]<>\"'`.,;:!?)]"
 # Top-level domains seen on bare links in posts ("t.me/x", "wa.me/1555...", "plug.shop").
 # A short list on purpose: "rx.store" in "rx.store@gmail.com" or "e.g." must not be a link.
-_TLDS = "com|net|org|me|io|co|ly|gg|app|link|shop|biz|info|us|uk|ru|to|dog|xyz|site|online"
+_TLDS = (
+    "com|net|org|me|io|co|ly|gg|app|link|shop|biz|info|us|uk|ru|to|dog|xyz|site|online"
+    "|ee|gd|gy|ai|bio|cc|st|tv|gl|ws|page"  # short-link and link-in-bio hosts
+)
 _URL_RE = re.compile(
     rf"(?:https?://|www\.){_URL_CHAR}*{_URL_END}"
     rf"|(?<![\w@.\-/])(?:[A-Za-z0-9-]+\.)+(?:{_TLDS})\b(?:/{_URL_CHAR}*{_URL_END}|/)?",
@@ -109,7 +118,9 @@ def _redact_once(text: str, regions: tuple[str, ...]) -> str:
     kept = bytearray(len(text))  # 1 = inside a placeholder already in the text
     for m in _PLACEHOLDER_RE.finditer(text):
         kept[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
-    spans = [(m.start(), m.end(), URL) for m in _URL_RE.finditer(text)]
+    # Links are read on the normalized text too ("ｂｉｔ.ｌｙ/x"), spans mapped back.
+    norm = normalize(text)
+    spans = [(*norm.span(m.start(), m.end()), URL) for m in _URL_RE.finditer(norm.text)]
     for c in find_contacts(text, regions):
         ph = _placeholder(c.detail)
         if ph is not None:
@@ -150,3 +161,13 @@ def redact(text: str, phone_regions=None) -> str:
         if new == text:
             return text
         text = new
+
+
+def redact_hashtags(tags, phone_regions=None) -> list[str]:
+    """The hashtags field redacted as the caption is: a tag read as "#" + tag, the handle in
+    "#wickrplugdaddy00" replaced ("wickr[HANDLE]"); other tags unchanged, order kept."""
+    out = []
+    for tag in tags or []:
+        red = redact("#" + str(tag), phone_regions)
+        out.append(red[1:] if red.startswith("#") else red)
+    return out

@@ -11,11 +11,14 @@ from functools import lru_cache
 import pandas as pd
 import yaml
 
+from ..contacts import APPS
 from ..corpus import DATA, paper_corpus
 from ..posts import extract_hashtags
 from ..preprocessing import dedupe_posts
 
-APP_ORDER = ("wickr", "telegram", "kik", "whatsapp", "snapchat")
+# The paper's four apps, Snapchat, and the apps the later literature reports (Signal, Threema,
+# Session, LINE, WeChat, Discord, QQ, KakaoTalk): the paper has no figure for those.
+APP_ORDER = APPS
 
 
 @lru_cache(maxsize=1)
@@ -90,6 +93,7 @@ def characterize(corpus: pd.DataFrame) -> pd.DataFrame:
     for kind, label in (
         ("phone", "phone number"),
         ("email", "e-mail address"),
+        ("link", "short link or link-in-bio page"),
         ("bio", "refers to profile/bio or DM"),
     ):
         rows.append(("contact", label, int(contacts.map(lambda c, k=kind: k in c).sum()), None))

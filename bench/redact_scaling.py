@@ -1,0 +1,111 @@
+"""Cost of ``privacy.redact`` against caption length: is it linear?
+
+Builds captions of growing length from varied, seeded post lines (plain text, app handles,
+phone numbers in several national formats, e-mails in disguise, short links, hashtags, numbers
+that are not phones, CJK app names) and times ``redact`` on each, median of ``--repeats`` runs
+(caches cleared between runs). Prints one row per length: KB, median seconds, microseconds per
+KB. Run from the repository root:
+
+    PYTHONPATH=src python3 bench/redact_scaling.py --sizes 16 64 256 1024 --repeats 3
+    PYTHONPATH=src python3 bench/redact_scaling.py --contact-share 0.1   # mostly prose
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import random
+import statistics
+import time
+
+from dealerdetect.privacy import redact
+
+LINES = [
+    "Best xans in town, fast delivery {n} pills left",
+    "wickr: {h}",
+    "kik me @{h} for the menu",
+    "call or text +1 (213) 555-{d4}",
+    "WhatsApp 07700 900{d3} uk only",
+    "email {h} at gmail dot com",
+    "linktr.ee/{h}",
+    "#wickr{h} #xanax #bars",
+    "order #{d9} shipped, $40 each, 2mg",
+    "加微信{h}",
+    "great weather today, signal boost this please",
+    "W I C K R: {h}",
+    "👻: {h}",
+    "price 120 for 10, dates 12/05/2026",
+]
+
+
+PROSE = [
+    "great weather today, signal boost this please",
+    "Best xans in town, fast delivery {n} pills left",
+    "price 120 for 10, dates 12/05/2026",
+    "new batch just landed, quality guaranteed, ask for the menu",
+]
+
+
+def caption(size_kb: int, rng: random.Random, contact_share: float = 1.0) -> str:
+    """About ``size_kb`` KB of post lines; ``contact_share`` of them drawn from all LINES (most
+    carry a contact), the rest plain prose."""
+    out, n = [], 0
+    while n < size_kb * 1024:
+        pool = LINES if rng.random() < contact_share else PROSE
+        line = rng.choice(pool).format(
+            h="plug"
+            + "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(5))
+            + str(rng.randint(10, 99)),
+            n=rng.randint(5, 500),
+            d3=f"{rng.randint(0, 999):03d}",
+            d4=f"{rng.randint(0, 9999):04d}",
+            d9=f"{rng.randint(0, 10**9 - 1):09d}",
+        )
+        out.append(line)
+        n += len(line) + 1
+    return "\n".join(out)
+
+
+def clear() -> None:
+    # Every cache the redactor keeps, where this version of the package has it (an older one,
+    # run for comparison, may lack the normalizer).
+    for module, name in [
+        ("contacts", "_find_contacts"),
+        ("phones", "_phones"),
+        ("phones", "_chunk_phones"),
+        ("textnorm", "normalize"),
+    ]:
+        try:
+            mod = importlib.import_module(f"dealerdetect.{module}")
+        except ImportError:
+            continue
+        fn = getattr(mod, name, None)
+        if fn is not None:
+            fn.cache_clear()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[16, 64, 256, 1024], help="KB")
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument(
+        "--contact-share", type=float, default=1.0, help="share of lines drawn from LINES"
+    )
+    args = ap.parse_args()
+    redact("warm up: wickr plugdaddy +1 213 555 0114")  # imports and tables, not the text
+    print(f"{'KB':>6} {'median_s':>9} {'us_per_KB':>10}")
+    for kb in args.sizes:
+        text = caption(kb, random.Random(args.seed + kb), args.contact_share)
+        times = []
+        for _ in range(args.repeats):
+            clear()
+            t0 = time.perf_counter()
+            redact(text)
+            times.append(time.perf_counter() - t0)
+        med = statistics.median(times)
+        print(f"{kb:>6} {med:>9.3f} {1e6 * med / kb:>10.0f}")
+
+
+if __name__ == "__main__":
+    main()
