@@ -48,7 +48,7 @@ def test_sheet_roundtrip_sorted_by_id(tmp_path):
     with open(path, encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
     assert rows[0] == [
-        "post_id", "user", "caption", "hashtags", "comments", "url", "image", "label"
+        "post_id", "user", "caption", "hashtags", "comments", "url", "image", "language", "label"
     ]  # fmt: skip
     assert [r[0] for r in rows[1:]] == sorted(A)
     assert rows[1][2] == POSTS[-1]["caption"] and all(r[-1] == "" for r in rows[1:])
