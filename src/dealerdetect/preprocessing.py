@@ -95,6 +95,8 @@ def clean(text: str, stopwords: frozenset[str], language: str | None = None) -> 
     """
     # Case-fold and normalise before tokenising, so a second pass finds the same tokens.
     text = unicodedata.normalize("NFKC", URL_RE.sub(" ", text or "")).lower()
+    # NFKC splits Thai and Lao SARA AM into NIKHAHIT + SARA AA, which no dictionary spells.
+    text = tokens.recompose_sara_am(text)
     sw = stopwords_for(stopwords, language)
     text = text.replace("#", " #")
     # Text with no combining mark and no letter of a spaceless script (every post of the

@@ -65,6 +65,13 @@ def mark_class() -> str:
     return "[" + "".join(ranges) + "]"
 
 
+def recompose_sara_am(text: str) -> str:
+    """NFKC splits SARA AM (Thai U+0E33, Lao U+0EB3) into NIKHAHIT + SARA AA; put it back."""
+    if "\u0e4d" not in text and "\u0ecd" not in text:
+        return text
+    return text.replace("\u0e4d\u0e32", "\u0e33").replace("\u0ecd\u0eb2", "\u0eb3")
+
+
 def needs_script_rules(text: str) -> bool:
     return bool(SPECIAL_RE.search(text))
 
