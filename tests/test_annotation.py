@@ -174,6 +174,7 @@ def test_sheet_shows_what_the_coders_need(tmp_path):
         "comments": "u_2: price? how much\nu_1 (poster): check [URL]",
         "url": "https://www.instagram.com/p/Bq1/",
         "image": "https://cdn.test/p.jpg",
+        "language": "und",  # identified from the caption: too little text to tell
         "label": "",
     }
     assert rows[1]["hashtags"] == rows[1]["url"] == rows[1]["image"] == ""
