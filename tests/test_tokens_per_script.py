@@ -187,3 +187,20 @@ def test_characterization_counts_dealer_posts_per_language():
     table = characterize(corpus)
     per = table[table["section"] == "post language"].set_index("measure")["posts"].to_dict()
     assert per == {"zh": 2, "th": 1}
+
+
+@pytest.mark.slow
+def test_the_tiny_study_keeps_each_posts_language_and_reports_f1_per_language(tiny_run):
+    corpus = [json.loads(x) for x in (tiny_run / "results/corpus/posts.jsonl").open()]
+    assert corpus and all(isinstance(p["language"], str) and p["language"] for p in corpus)
+    frame = pd.read_parquet(tiny_run / "results/preprocess/with_hashtags.parquet")
+    assert set(frame["language"]) <= {p["language"] for p in corpus}
+    table = pd.read_csv(tiny_run / "results/tables/table1_languages.csv")
+    assert list(table.columns) == [
+        "protocol", "variant", "model", "language", "posts", "dealer_posts",
+        "precision", "recall", "f1", "f1_all_posts",
+    ]  # fmt: skip
+    assert len(table) and table["f1"].between(0, 100).all()
+    md = (tiny_run / "results/tables/table1_extended.md").read_text(encoding="utf-8")
+    assert "**F1 per language**" in md
+    assert "Weakest language result" in md or "No language with" in md
