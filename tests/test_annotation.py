@@ -48,7 +48,7 @@ def test_sheet_roundtrip_sorted_by_id(tmp_path):
     with open(path, encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
     assert rows[0] == [
-        "post_id", "user", "caption", "hashtags", "comments", "url", "image", "label"
+        "post_id", "user", "caption", "hashtags", "comments", "url", "image", "language", "label"
     ]  # fmt: skip
     assert [r[0] for r in rows[1:]] == sorted(A)
     assert rows[1][2] == POSTS[-1]["caption"] and all(r[-1] == "" for r in rows[1:])
@@ -174,6 +174,7 @@ def test_sheet_shows_what_the_coders_need(tmp_path):
         "comments": "u_2: price? how much\nu_1 (poster): check [URL]",
         "url": "https://www.instagram.com/p/Bq1/",
         "image": "https://cdn.test/p.jpg",
+        "language": "und",  # identified from the caption: too little text to tell
         "label": "",
     }
     assert rows[1]["hashtags"] == rows[1]["url"] == rows[1]["image"] == ""

@@ -27,7 +27,11 @@ from .collection.files import read_csv_table
 from .csvsafe import unescape, write_rows
 from .posts import PostFormatError
 
-SHEET_COLUMNS = ["post_id", "user", "caption", "hashtags", "comments", "url", "image", "label"]
+# ``language``: the post's language as identified (language.identify), so a coder who does not
+# read it can pass the post on; like every column but post_id and label, never read back.
+SHEET_COLUMNS = [
+    "post_id", "user", "caption", "hashtags", "comments", "url", "image", "language", "label"
+]  # fmt: skip
 ADJUDICATION_COLUMNS = ["post_id", "caption", "annotator_a", "annotator_b", "final"]
 VALUES = {"0": 0, "1": 1, "no": 0, "yes": 1}
 
@@ -105,8 +109,11 @@ def write_sheet(posts: Iterable[Mapping] | Mapping[str, Mapping], path: str | Pa
     """A coder's sheet (:data:`SHEET_COLUMNS`) sorted by post id, ``label`` empty.
 
     Each post is a mapping with ``user``, ``caption`` and optionally ``hashtags`` (list),
-    ``comments`` (``{user, text}`` mappings), ``url`` and ``image``; the caller redacts texts.
+    ``comments`` (``{user, text}`` mappings), ``url``, ``image`` and ``language`` (identified
+    from the caption when absent); the caller redacts texts.
     """
+    from .language import identify
+
     by_id = _posts_by_id(posts)
     rows = []
     for pid in sorted(by_id):
@@ -121,6 +128,7 @@ def write_sheet(posts: Iterable[Mapping] | Mapping[str, Mapping], path: str | Pa
                 _comments_cell(p.get("comments"), user),
                 p.get("url", "") or "",
                 p.get("image", "") or "",
+                p.get("language") or identify(p.get("caption", "") or ""),
                 "",
             ]
         )

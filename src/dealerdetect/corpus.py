@@ -15,6 +15,7 @@ import pandas as pd
 import yaml
 
 from .characterization import PAPER_APPS, contact_kinds, has_offer_to_buy
+from .language import identify
 from .posts import extract_hashtags, read_jsonl
 from .preprocessing import dedupe_posts
 from .privacy import redact, redact_hashtags
@@ -45,7 +46,7 @@ def drug_hashtags() -> dict[str, list[str]]:
 
 
 def build_corpus(raw_path: str | Path, phone_regions=None) -> pd.DataFrame:
-    """One row per collection hit with its contact kinds and redacted text.
+    """One row per collection hit with its contact kinds, redacted text and language.
 
     Contact kinds and offers to buy are read from the raw caption and comments before redaction;
     only the kinds (never the handle, number or address) are kept. ``phone_regions``: config
@@ -55,6 +56,7 @@ def build_corpus(raw_path: str | Path, phone_regions=None) -> pd.DataFrame:
     # of 12,857 posts in the default corpus), and the contact scan dominates: scan each text once.
     redact_once = functools.cache(lambda text: redact(text, phone_regions))
     kinds_of = functools.cache(lambda text: contact_kinds(text, phone_regions))
+    language_of = functools.cache(identify)
     rows = []
     for p in read_jsonl(raw_path):
         own = " ".join(c.text for c in p.comments if c.user == p.user)
@@ -77,6 +79,8 @@ def build_corpus(raw_path: str | Path, phone_regions=None) -> pd.DataFrame:
                 "source": p.source,
                 "contacts": sorted(kinds),
                 "offer_to_buy": bool(has_offer_to_buy(p.caption, p.comments, p.user)),
+                # Identified on the redacted caption, the text every later step reads.
+                "language": language_of(redact_once(p.caption)),
             }
         )
     df = pd.DataFrame(rows)
@@ -266,7 +270,7 @@ def annotation_template(
     except ann.LabelsIncomplete as err:
         labels = {i: 0 for i in set(posts["id"]) - {m.post_id for m in err.missing}}
     todo = posts[~posts["id"].isin(labels)]
-    rows = todo[["id", "user", "caption", "hashtags", "comments"]].to_dict("records")
+    rows = todo[["id", "user", "caption", "hashtags", "comments", "language"]].to_dict("records")
     ann.write_sheet([{**r, **links.get(r["id"], {})} for r in rows], out)
     return len(todo)
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import registry
+from . import registry, tokens
 from .csvsafe import to_csv as to_safe_csv
 
 NLTK_DATA = Path(__file__).parent / "data" / "nltk_data"
@@ -40,11 +40,25 @@ PLACEHOLDER_RE = r"\[(?:PHONE|EMAIL|HANDLE)\]"
 TOKEN_RE = re.compile(
     PLACEHOLDER_RE + r"|#\w*[^\W_]\w*(?:['’][^\W_]+)*|[^\W_]+(?:['’][^\W_]+)*", re.I | re.UNICODE
 )
+# The stopword list of each language NLTK ships one for, by ISO 639-1 code (language.identify).
+LANGUAGE_STOPWORDS = {"en": "english", "es": "spanish", "zh": "chinese"}
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=1)
+def mark_token_re() -> re.Pattern:
+    """TOKEN_RE with combining marks kept inside words (Thai vowels and tone marks, Devanagari
+    vowel signs); where there is no mark it matches what TOKEN_RE matches."""
+    mark = tokens.mark_class()
+    w = rf"(?:[^\W_]|{mark})"
+    return re.compile(
+        PLACEHOLDER_RE + rf"|#(?:\w|{mark})*[^\W_]{w}*(?:['’]{w}+)*|[^\W_]{w}*(?:['’]{w}+)*",
+        re.I | re.UNICODE,
+    )
+
+
+@lru_cache(maxsize=16)
 def load_stopwords(name: str = "english") -> frozenset[str]:
-    """The NLTK stopword list shipped with the package (2018's 179-word English list)."""
+    """An NLTK stopword list shipped with the package (English: 2018's 179-word list)."""
     import nltk  # local import: only preprocessing needs NLTK
 
     if str(NLTK_DATA) not in nltk.data.path:
@@ -59,25 +73,48 @@ def load_stopwords(name: str = "english") -> frozenset[str]:
         ) from err
 
 
-def clean(text: str, stopwords: frozenset[str]) -> list[str]:
+@lru_cache(maxsize=64)
+def stopwords_for(base: frozenset[str], language: str | None) -> frozenset[str]:
+    """``base`` (the configured list, the paper's English one by default) and the list of the
+    post's ``language`` where NLTK ships one."""
+    name = LANGUAGE_STOPWORDS.get(language or "")
+    return base if name is None or name == "english" else base | load_stopwords(name)
+
+
+def clean(text: str, stopwords: frozenset[str], language: str | None = None) -> list[str]:
     """Step 2: tokens of ``text`` without links, special characters and stopwords.
 
     Lower-cases; keeps '#' at the start of hashtags (``"sale#xanax"`` gives ``sale``, ``#xanax``)
     and a hashtag whole (``"#xanax_bars"`` is one token);
     drops '@', emoji and punctuation; apostrophes inside words are matched against the stopword
-    list ("don't") and then removed ("dont" never reaches the dictionary).
+    list ("don't") and then removed ("dont" never reaches the dictionary). Combining marks stay
+    in their words, and text in scripts written without spaces is cut into words per script
+    (:mod:`dealerdetect.tokens`), in hashtags too. ``language`` (``language.identify``) adds
+    that language's stopword list. The one tokenizer: the study, the LSTM's dictionary and
+    predict all call it.
     """
     # Case-fold and normalise before tokenising, so a second pass finds the same tokens.
     text = unicodedata.normalize("NFKC", URL_RE.sub(" ", text or "")).lower()
+    # NFKC splits Thai and Lao SARA AM into NIKHAHIT + SARA AA, which no dictionary spells.
+    text = tokens.recompose_sara_am(text)
+    sw = stopwords_for(stopwords, language)
+    text = text.replace("#", " #")
+    # Text with no combining mark and no letter of a spaceless script (every post of the
+    # default study) takes the paper's rule exactly.
+    special = tokens.needs_script_rules(text)
+    japanese = special and tokens.is_japanese(text)
     out = []
-    for m in TOKEN_RE.finditer(text.replace("#", " #")):
+    for m in (mark_token_re() if special else TOKEN_RE).finditer(text):
         tok = m.group(0)
-        if tok.replace("’", "'") in stopwords:
+        if tok.replace("’", "'") in sw:
             continue
         tok = tok.replace("'", "").replace("’", "")
         if tok == "#" or not tok:
             continue
-        out.append(tok)
+        if not (special and tokens.has_spaceless(tok)):
+            out.append(tok)
+            continue
+        out.extend(p for p in tokens.split_token(tok, japanese) if p not in sw and p != "#")
     return out
 
 
@@ -136,11 +173,15 @@ def featurize(
     """New posts as the model of ``variant`` saw its training posts: redacted, cleaned (step 2),
     split into the variant's text and, with a dictionary, indexed (step 3). Used by predict; the
     study's own posts take the same functions inside :func:`preprocess`."""
+    from .language import identify
     from .privacy import redact
 
     sw = load_stopwords(settings.get("stopwords", "english"))
-    tokens = [clean(redact(c or "", phone_regions), sw) for c in captions]
-    views = token_views(pd.Series(tokens, dtype=object))
+    texts = [redact(c or "", phone_regions) for c in captions]
+    languages = [identify(t) for t in texts]
+    toks = [clean(t, sw, lang) for t, lang in zip(texts, languages, strict=True)]
+    views = token_views(pd.Series(toks, dtype=object))
+    views["language"] = languages
     views["text"] = views[registry.variant(variant).text_column]
     if vocab is not None:
         views = add_indexes(views, vocab, settings["text_length"], settings["hashtag_length"])
@@ -226,8 +267,9 @@ def preprocess(
 ):
     """Run steps 1-5 on collection hits (columns id, user, timestamp, caption, found_via, label).
 
-    Returns ``(variants, vocab, flow)``: a DataFrame per requested variant (id, user, label, text,
-    words, tags, text_idx, tag_idx), the dictionary, and the Flow record.
+    Returns ``(variants, vocab, flow)``: a DataFrame per requested variant (id, user, label,
+    language, text, words, tags, text_idx, tag_idx), the dictionary, and the Flow record. The
+    language of each post is the corpus's ``language`` column, identified here when absent.
     """
     wanted = [registry.variant(v).name for v in variants]
     flow = Flow()
@@ -257,7 +299,14 @@ def preprocess(
 
     sw = load_stopwords(stopwords)
     uniq = uniq.reset_index(drop=True)
-    uniq["tokens"] = [clean(c, sw) for c in uniq["caption"]]
+    if "language" not in uniq:  # a corpus written before posts carried their language
+        from .language import identify_all
+
+        uniq["language"] = identify_all(uniq["caption"].fillna("").astype(str))
+    uniq["language"] = uniq["language"].fillna("und").astype(str)
+    uniq["tokens"] = [
+        clean(c, sw, lang) for c, lang in zip(uniq["caption"], uniq["language"], strict=True)
+    ]
     flow.step("2_clean", "all", uniq, uniq, "")
     vocab = build_dictionary(uniq["tokens"])
     flow.step("3_dictionary", "all", uniq, uniq, "")
@@ -292,6 +341,7 @@ def preprocess(
                 "user": unique["user"].astype(str),
                 "timestamp": unique["timestamp"].astype(str),
                 "label": unique["label"].astype(int),
+                "language": unique["language"],
                 "text": unique[col],
                 "words": unique["words"],
                 "tags": unique["tags"],

@@ -56,6 +56,7 @@ rule table1_extended:
         folds=expand("results/cv/{protocol}/fold_metrics.csv", protocol=PROTOCOLS),
         status=rules.preprocess.output.status,
         summary=rules.label_corpus.output.summary,
+        corpus=rules.label_corpus.output.corpus,
     output:
         csv=report(
             "results/tables/table1_extended.csv",
@@ -64,6 +65,11 @@ rule table1_extended:
         ),
         md="results/tables/table1_extended.md",
         gap="results/tables/protocol_gap.csv",
+        languages=report(
+            "results/tables/table1_languages.csv",
+            caption="../report/table1_languages.rst",
+            category="3. Models",
+        ),
     log:
         "logs/table1_extended.log",
     benchmark:
@@ -75,5 +81,6 @@ rule table1_extended:
         seed=config["seed"],
         source=SOURCE,
         lstm=get_lstm_settings(),
+        min_language_posts=config["reporting"]["min_language_posts"],
     script:
         "../scripts/table1_extended.py"

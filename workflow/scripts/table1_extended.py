@@ -6,6 +6,7 @@ log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
 
 from dealerdetect.corpus import read_summary  # noqa: E402
 from dealerdetect.reporting.extended import write_extended  # noqa: E402
+from dealerdetect.reporting.languages import read_languages  # noqa: E402
 from dealerdetect.reporting.settings import run_note  # noqa: E402
 from dealerdetect.variant_status import read_status  # noqa: E402
 
@@ -25,4 +26,7 @@ write_extended(
         sm.params.lstm,
         read_summary(sm.input.summary),
     ),
+    languages=read_languages(sm.input.corpus),
+    languages_path=sm.output.languages,
+    min_language_posts=sm.params.min_language_posts,
 )

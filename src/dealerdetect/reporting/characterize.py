@@ -106,6 +106,10 @@ def characterize(corpus: pd.DataFrame) -> pd.DataFrame:
             paper["offer_to_buy"],
         )
     )
+    # Dealer posts per language of the post (language.identify), most frequent first.
+    if "language" in dealers:
+        for lang, k in dealers["language"].fillna("und").value_counts().items():
+            rows.append(("post language", str(lang), int(k), None))
     out = pd.DataFrame(rows, columns=["section", "measure", "posts", "paper_posts"])
     out["percent"] = (100.0 * out["posts"] / n).round(2) if n else 0.0
     out["paper_percent"] = (100.0 * out["paper_posts"] / pn).round(2)

@@ -187,10 +187,15 @@ def write_extended(
     gap_path,
     status: pd.DataFrame | None = None,
     note: str = "",
+    languages: pd.Series | None = None,
+    languages_path=None,
+    min_language_posts: int = 50,
 ) -> pd.DataFrame:
     """Build the extended table over every protocol run; metrics in percent, p-values raw.
     With both protocols, also the paper-minus-grouped F1 gap per model (``gap_path``).
-    Variants preprocessing found unusable (``status``) get rows marked not run."""
+    Variants preprocessing found unusable (``status``) get rows marked not run. With
+    ``languages`` (post id -> language), F1 per language goes to ``languages_path`` and the
+    markdown (``reporting/languages.py``)."""
     parts, oofs = [], {}
     for protocol, oof_path, fold_path in zip(protocols, oof_paths, fold_paths, strict=True):
         oofs[protocol] = pd.read_parquet(oof_path)
@@ -223,6 +228,12 @@ def write_extended(
             fh.write("\n")
         if len(gaps):
             fh.write("\n" + gap_markdown(gaps))
+        if languages is not None:
+            from .languages import language_markdown, language_table
+
+            per_language, small = language_table(oofs, languages, min_language_posts)
+            per_language.to_csv(languages_path, index=False)
+            fh.write("\n" + language_markdown(per_language, small, min_language_posts))
     return table
 
 
