@@ -340,6 +340,33 @@ def write_next_batch(
     return info
 
 
+def labelling_summary(collected: int, labelled: int, loop: Mapping | None = None) -> dict:
+    """How many posts were labelled and how they were chosen, for the corpus summary.
+
+    ``loop``: config ``annotation`` when ``unlabelled`` is ``leave_out`` (else None: every post
+    had to be labelled). The strategy is the one configured now; each batch's own is in
+    next_batch.json beside the sheets.
+    """
+    left = collected - labelled
+    if left == 0:
+        how = "every collected post was labelled, as in the paper"
+    elif loop:
+        how = (
+            f"{labelled} of {collected} posts labelled; the other {left} were left out "
+            "(annotation.unlabelled: leave_out). Rule next_batch chooses the posts to label in "
+            f"batches of {loop.get('batch')}: the first a stratified random sample by hashtag "
+            f"and account, the next by strategy '{loop.get('strategy')}' (as configured now)"
+        )
+    else:
+        how = f"{labelled} of {collected} posts labelled; the other {left} were left out"
+    return {
+        "collected_posts": int(collected),
+        "labelled_posts": int(labelled),
+        "left_out_unlabelled": int(left),
+        "chosen": how,
+    }
+
+
 # ----- the learning-curve benchmark: coders simulated by known labels ------------------------
 
 DEFAULT_SHARES = (0.01, 0.02, 0.04, 0.06, 0.08, 0.10, 0.15, 0.20, 0.25, 0.35, 0.50, 0.75, 1.0)
@@ -477,6 +504,7 @@ __all__ = [
     "check_next_batch",
     "choose_batch",
     "diverse_pick",
+    "labelling_summary",
     "labels_so_far",
     "labels_to_reach",
     "learning_curve",

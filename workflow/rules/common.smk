@@ -125,6 +125,15 @@ def get_part_folds(wildcards):
     return FOLDS[part * PER_JOB : (part + 1) * PER_JOB]
 
 
+def get_loop_settings():
+    """``annotation`` (less ``unlabelled``) for the report's note on how posts were chosen, when
+    the study runs on a labelled part (``annotation.unlabelled: leave_out``); else None, so
+    the loop's settings rerun nothing of a fully labelled study."""
+    if config["annotation"]["unlabelled"] != "leave_out":
+        return None
+    return {k: v for k, v in config["annotation"].items() if k != "unlabelled"}
+
+
 def usable_variants():
     """The variants the checkpoint found usable (the others are reported as not run)."""
     return usable(checkpoints.preprocess.get().output.status)
