@@ -264,8 +264,11 @@ def check_next_batch(folder: str | Path) -> None:
 
     try:
         filled = ann._read_labels(sheet, "label", "next batch", allow_empty=True)
-    except ann.LabelFormatError:
-        filled = {"?": 0}  # a label that does not parse is still a coder's work
+    except ann.LabelFormatError as err:  # a label that does not parse is still a coder's work
+        raise NextBatchInUse(
+            f"{err}; the study does not write over a next_batch.csv it cannot read as its own. "
+            "Copy any labels into the coders' sheets, move or delete the file and rerun."
+        ) from None
     if filled:
         raise NextBatchInUse(
             f"{sheet}: {len(filled)} labels were filled in this file; the study does not write "
