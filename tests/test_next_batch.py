@@ -53,13 +53,13 @@ def test_next_batch_on_a_file_corpus_with_a_few_labels(tmp_path):
     (wd / "data" / "secrets").mkdir(parents=True)
     (wd / "data" / "secrets" / "salt.txt").write_text("next-batch-test\n")
 
-    def config(batch, strategy="diverse"):
+    def config(batch, strategy="diverse", unlabelled="error"):
         cfg = {
             "collection": {
                 "source": "file",
                 "file": {"path": str(posts), "format": "jsonl", "apply_discovery": False},
             },
-            "annotation": {"batch": batch, "strategy": strategy},
+            "annotation": {"batch": batch, "strategy": strategy, "unlabelled": unlabelled},
         }
         (wd / "file.yaml").write_text(yaml.safe_dump(cfg))
 
@@ -118,3 +118,18 @@ def test_next_batch_on_a_file_corpus_with_a_few_labels(tmp_path):
     out = _run(wd, target, check=False)
     assert out.returncode != 0 and "not the one the study wrote" in out.stderr
     assert (ann / "next_batch.csv").read_bytes() == before
+
+    # The study on the 16 labelled posts: the others are left out and counted.
+    out = _run(wd, "results/corpus/summary.json", check=False)
+    assert out.returncode != 0, "by default every post needs a label"
+    config(10, unlabelled="leave_out")
+    _run(wd, "results/corpus/summary.json")
+    summary = json.loads((wd / "results/corpus/summary.json").read_text())
+    assert summary["posts"] == 16 and summary["dealer_posts"] == 4
+    labelling = summary["labelling"]
+    assert labelling["labelled_posts"] == 16
+    assert labelling["collected_posts"] == len(raw)
+    assert labelling["left_out_unlabelled"] == len(raw) - 16
+    assert "'diverse'" in labelling["chosen"]
+    corpus = [json.loads(line) for line in open(wd / "results/corpus/posts.jsonl")]
+    assert {p["id"] for p in corpus} == set(pos + neg)

@@ -111,23 +111,29 @@ def diverse_pick(
         return order[:size]
     picked: list[int] = []
     skipped: list[int] = []
-    block = None  # picked rows as one sparse matrix, rebuilt as it doubles
-    recent: list[int] = []  # picked since the last rebuild
-    for i in order:
-        if len(picked) == size:
-            break
-        row = X[i]
-        if row.nnz:
-            near = block is not None and (row @ block.T).max() >= near_duplicate
-            if not near and recent:
-                near = (row @ X[recent].T).max() >= near_duplicate
-            if near:
+    chunk = 256  # candidates compared at once, as sparse products, then decided in order
+    for start in range(0, len(order), chunk):
+        idx = order[start : start + chunk]
+        Xc = X[idx]
+        if picked:
+            near_before = (Xc @ X[picked].T).max(axis=1).toarray().ravel() >= near_duplicate
+        else:
+            near_before = np.zeros(len(idx), dtype=bool)
+        within = (Xc @ Xc.T).toarray()
+        local: list[int] = []
+        for j, i in enumerate(idx):
+            if len(picked) == size:
+                break
+            empty = Xc.indptr[j + 1] == Xc.indptr[j]
+            if not empty and (
+                near_before[j] or (local and within[j, local].max() >= near_duplicate)
+            ):
                 skipped.append(i)
                 continue
-        picked.append(i)
-        recent.append(i)
-        if len(recent) >= max(16, len(picked) // 2):
-            block, recent = X[picked], []
+            picked.append(i)
+            local.append(j)
+        if len(picked) == size:
+            break
     return picked + skipped[: size - len(picked)]
 
 

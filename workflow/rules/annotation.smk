@@ -27,13 +27,6 @@ rule adjudication_sheet:
 # far (annotation.strategy). Coders copy the batch's rows into their own sheets. The guard runs
 # when the DAG is built, before Snakemake removes old outputs: a next_batch.csv with labels
 # filled in, or one the study did not write (its sha256 is in next_batch.json), stops the run.
-def next_batch_guard(wildcards):
-    from dealerdetect.active import check_next_batch
-
-    check_next_batch(f"data/annotation/{SOURCE}")
-    return []
-
-
 rule next_batch:
     input:
         posts=rules.collect_posts.output.posts,
@@ -49,7 +42,7 @@ rule next_batch:
     conda:
         "../../environment.yml"
     params:
-        annotation={k: v for k, v in config["annotation"].items() if k != "unlabelled"},
+        annotation=get_next_batch_settings(),
         annotation_dir=annotation_dir(),
         seed=config["seed"],
         phone_regions=config["privacy"]["phone_regions"],
