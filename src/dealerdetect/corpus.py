@@ -306,13 +306,16 @@ def adjudication_todo(
 
 
 def labels_or_explain(
-    annotation_dir: str | Path, corpus: pd.DataFrame
+    annotation_dir: str | Path, corpus: pd.DataFrame, unlabelled: str = "error"
 ) -> tuple[dict[str, int], dict]:
     """Final labels, or an error naming what is missing and which sheet to fill.
 
     Where the coders disagree, the error points to ``adjudication_todo.csv`` (written by rule
     ``adjudication_sheet`` before labelling): fill its ``final`` column, save it as
-    ``adjudication.csv``.
+    ``adjudication.csv``. ``unlabelled`` (config ``annotation.unlabelled``): ``"error"``, every
+    post needs a label; ``"leave_out"``, posts no one labelled are left out (the annotation
+    loop labels a part of the corpus), counted in the report as ``unlabelled_left_out``; a post
+    one coder labelled, or one in dispute, is still an error.
     """
     from . import annotation as ann
 
@@ -320,9 +323,32 @@ def labels_or_explain(
     try:
         return load_labels(annotation_dir, ids=ids)
     except ann.LabelsIncomplete as err:
+        if unlabelled == "leave_out":
+            nobody = {m.post_id for m in err.missing if m.reason == "not labelled by anyone"}
+            if nobody and len(nobody) == len(err.missing):
+                kept = [i for i in ids if i not in nobody]
+                if not kept:
+                    raise ValueError(
+                        f"{annotation_dir}: no post is labelled yet (annotation.unlabelled: "
+                        "leave_out); label a first batch (rule next_batch) and rerun"
+                    ) from None
+                labels, report = load_labels(annotation_dir, ids=kept)
+                report["unlabelled_left_out"] = {"count": len(nobody)}
+                log.warning(
+                    "%d of %d collected posts have no label and are left out of the study "
+                    "(annotation.unlabelled: leave_out)",
+                    len(nobody),
+                    len(ids),
+                )
+                return labels, report
+            if nobody:  # the rest still needs a label; the unlabelled posts are not the problem
+                sheets = ("annotator_a", "annotator_b", "adjudication", "labels")
+                rest = [m for m in err.missing if m.post_id not in nobody]
+                where = {n: str(Path(annotation_dir) / f"{n}.csv") for n in sheets}
+                err = ann.LabelsIncomplete(rest, where)
         d = Path(annotation_dir)
         if not any(m.sheet == "adjudication" for m in err.missing):
-            raise
+            raise err from None
         where = {n: str(d / f"{n}.csv") for n in ("annotator_a", "annotator_b", "labels")}
         where["adjudication"] = f"{d / ADJUDICATION_TODO}, then save it as adjudication.csv"
         raise ann.LabelsIncomplete(err.missing, where) from None

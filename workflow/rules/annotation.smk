@@ -21,3 +21,32 @@ rule adjudication_sheet:
         phone_regions=config["privacy"]["phone_regions"],
     script:
         "../scripts/adjudication_sheet.py"
+
+
+# The annotation loop: the next posts to label, chosen by the model trained on the labels so
+# far (annotation.strategy). Coders copy the batch's rows into their own sheets. The guard runs
+# when the DAG is built, before Snakemake removes old outputs: a next_batch.csv with labels
+# filled in, or one the study did not write (its sha256 is in next_batch.json), stops the run.
+rule next_batch:
+    input:
+        posts=rules.collect_posts.output.posts,
+        sheets=annotation_sheets,
+        guard=next_batch_guard,
+    output:
+        sheet=f"data/annotation/{SOURCE}/next_batch.csv",
+        manifest=f"data/annotation/{SOURCE}/next_batch.json",
+    log:
+        "logs/next_batch.log",
+    benchmark:
+        "benchmarks/next_batch.tsv"
+    conda:
+        "../../environment.yml"
+    params:
+        annotation=get_next_batch_settings(),
+        annotation_dir=annotation_dir(),
+        seed=config["seed"],
+        phone_regions=config["privacy"]["phone_regions"],
+        stopwords=config["preprocessing"]["stopwords"],
+        model_settings=get_model_settings("logistic_regression"),
+    script:
+        "../scripts/next_batch.py"

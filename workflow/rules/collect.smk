@@ -49,6 +49,8 @@ rule label_corpus:
         source=SOURCE,
         annotation_dir=annotation_dir(),
         phone_regions=config["privacy"]["phone_regions"],
+        unlabelled=config["annotation"]["unlabelled"],
+        loop=get_loop_settings(),
     script:
         "../scripts/label_corpus.py"
 

@@ -125,6 +125,29 @@ def get_part_folds(wildcards):
     return FOLDS[part * PER_JOB : (part + 1) * PER_JOB]
 
 
+def get_next_batch_settings():
+    """``annotation`` less ``unlabelled`` (which label_corpus reads, not the loop)."""
+    return {k: v for k, v in config["annotation"].items() if k != "unlabelled"}
+
+
+# Runs when the DAG is built, before Snakemake removes old outputs: a next_batch.csv with
+# labels filled in, or one the study did not write (its sha256 is in next_batch.json), stops.
+def next_batch_guard(wildcards):
+    from dealerdetect.active import check_next_batch
+
+    check_next_batch(f"data/annotation/{SOURCE}")
+    return []
+
+
+def get_loop_settings():
+    """``annotation`` (less ``unlabelled``) for the report's note on how posts were chosen, when
+    the study runs on a labelled part (``annotation.unlabelled: leave_out``); else None, so
+    the loop's settings rerun nothing of a fully labelled study."""
+    if config["annotation"]["unlabelled"] != "leave_out":
+        return None
+    return get_next_batch_settings()
+
+
 def usable_variants():
     """The variants the checkpoint found usable (the others are reported as not run)."""
     return usable(checkpoints.preprocess.get().output.status)

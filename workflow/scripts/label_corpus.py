@@ -6,6 +6,7 @@ from dealerdetect.runlog import log_to
 
 log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
 
+from dealerdetect.active import labelling_summary  # noqa: E402
 from dealerdetect.corpus import (  # noqa: E402
     attach_labels,
     build_corpus,
@@ -16,10 +17,14 @@ from dealerdetect.corpus import (  # noqa: E402
 
 sm = snakemake  # noqa: F821
 corpus = build_corpus(sm.input.posts, phone_regions=sm.params.phone_regions)
-labels, report = labels_or_explain(sm.params.annotation_dir, corpus)
-corpus = attach_labels(corpus, labels)
+labels, report = labels_or_explain(sm.params.annotation_dir, corpus, sm.params.unlabelled)
+collected = corpus["id"].nunique()
+# annotation.unlabelled: leave_out runs the study on the labelled posts only (the loop's).
+corpus = attach_labels(corpus[corpus["id"].isin(labels)], labels)
+report["labelling"] = labelling_summary(collected, corpus["id"].nunique(), sm.params.loop)
 write_corpus(corpus, sm.output.corpus)
 with open(sm.output.annotation, "w") as fh:
     json.dump(report, fh, indent=2)
 with open(sm.output.summary, "w") as fh:
-    json.dump(summarize(corpus, sm.params.source, report.get("kappa")), fh, indent=2)
+    summary = summarize(corpus, sm.params.source, report.get("kappa"))
+    json.dump({**summary, "labelling": report["labelling"]}, fh, indent=2)
