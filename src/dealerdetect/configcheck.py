@@ -209,6 +209,7 @@ def _pipeline_value_errors(name: str, args: dict, key: str) -> Iterable[str]:
     except (TypeError, ValueError) as err:  # e.g. a constructor that checks its own values
         yield f"{key}: {_short(err)}"
         return
+    failed = False
     for step_name, step in pipe.steps:
         validate = getattr(step, "_validate_params", None)
         if validate is None:
@@ -216,8 +217,62 @@ def _pipeline_value_errors(name: str, args: dict, key: str) -> Iterable[str]:
         try:
             validate()
         except InvalidParameterError as err:
+            failed = True
             bad = next((a for a in args if f"'{a}'" in str(err)), None)
             yield f"{key}.{bad}: {_short(err)}" if bad else f"{key} ({step_name}): {_short(err)}"
+            continue
+        for arg in _bools_for_numbers(step, args):
+            failed = True
+            yield (
+                f"{key}.{arg}: {type(step).__name__} expects a number or a name here, not "
+                f"{str(args[arg]).lower()}"
+            )
+    if not failed:
+        yield from _trial_fit_errors(name, args, key)
+
+
+def _bools_for_numbers(step, args: Mapping) -> Iterable[str]:
+    """Arguments given true/false whose scikit-learn constraints take no boolean (Python
+    counts true as the number 1, so ``max_depth: true`` would silently mean 1)."""
+    constraints = getattr(step, "_parameter_constraints", {})
+    for arg, value in args.items():
+        if not isinstance(value, bool) or arg not in constraints:
+            continue
+        allowed = constraints[arg]
+        if allowed == "no_validation" or any(c in ("boolean", bool) for c in allowed):
+            continue
+        yield arg
+
+
+# Arguments whose valid range depends on the corpus (how many posts and words it has): the
+# trial fit leaves them at scikit-learn's defaults. Counts are capped to keep it quick.
+_DATA_DEPENDENT = ("min_df", "max_df", "max_features", "max_samples")
+_CAPS = {"n_estimators": 3, "max_iter": 50}
+_TOY_TEXTS = ["xanax bars plug", "percs for sale", "happy birthday mom", "sunny beach day"] * 3
+_TOY_LABELS = [1, 1, 0, 0] * 3
+
+
+def _trial_fit_errors(name: str, args: Mapping, key: str) -> Iterable[str]:
+    """Fit the job's pipeline on a toy corpus: what scikit-learn checks only when it fits
+    (a solver that cannot take a penalty, class weights for classes that do not exist, ...)
+    fails here, at parse time, instead of in every fold job. A few milliseconds a model."""
+    import warnings
+
+    from .models.classic import make_classifier
+
+    trial = {k: v for k, v in args.items() if k not in _DATA_DEPENDENT}
+    for k, cap in _CAPS.items():
+        v = trial.get(k)
+        if isinstance(v, int) and not isinstance(v, bool) and v > cap:
+            trial[k] = cap
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # convergence on a toy corpus says nothing
+            make_classifier(name, trial, seed=0).fit(_TOY_TEXTS, _TOY_LABELS)
+    except Exception as err:  # noqa: BLE001 - whatever fit raises, the job would raise too
+        bad = [a for a in args if a in str(err)]
+        where = f"{key}.{bad[0]}" if len(bad) == 1 else key
+        yield f"{where}: scikit-learn refuses {dict(args)} when fitting: {_short(err)}"
 
 
 def _ngram_errors(args: Mapping, key: str) -> Iterable[str]:
