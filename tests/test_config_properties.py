@@ -19,7 +19,7 @@ import warnings
 import pandas as pd
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from workflow_helpers import ROOT
 
@@ -39,6 +39,8 @@ SETTINGS = settings(
     max_examples=200,
     deadline=None,
     database=None,
+    # The values are drawn from short lists, already simple: shrinking would only refit.
+    phases=[Phase.explicit, Phase.generate],
     suppress_health_check=[HealthCheck.too_slow],
 )
 
@@ -192,6 +194,8 @@ SLOW = {"n_estimators", "max_iter", "max_features", "max_leaf_nodes"}
     max_examples=150,
     deadline=None,
     database=None,
+    # The values are drawn from short lists, already simple: shrinking would only refit.
+    phases=[Phase.explicit, Phase.generate],
     suppress_health_check=[HealthCheck.too_slow],
 )
 @given(st.sampled_from(ESTIMATOR_ARGS), JUNK)

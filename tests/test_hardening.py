@@ -24,7 +24,8 @@ from dealerdetect import cli
 from dealerdetect.collection import instaloader_files
 from dealerdetect.collection.files import FileSource
 from dealerdetect.configcheck import ConfigError, check_config, load_strict_yaml
-from dealerdetect.models.bundle import BundleError, load_bundle, save_bundle, seal_meta
+from dealerdetect.models import bundle as bundles
+from dealerdetect.models.bundle import BundleError, load_bundle, save_bundle
 from dealerdetect.models.interface import make_model
 from dealerdetect.posts import PostFormatError, read_jsonl
 
@@ -441,7 +442,7 @@ def copy_of(bundle, tmp_path):
 def edit(folder, reseal=False, **changes):
     meta = json.loads((folder / "meta.json").read_text())
     meta.update(changes)
-    (folder / "meta.json").write_text(json.dumps(seal_meta(meta) if reseal else meta))
+    (folder / "meta.json").write_text(json.dumps(bundles.seal_meta(meta) if reseal else meta))
 
 
 def test_a_bundle_written_by_this_code_loads(bundle):
