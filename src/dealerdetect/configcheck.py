@@ -227,8 +227,21 @@ def _pipeline_value_errors(name: str, args: dict, key: str) -> Iterable[str]:
                 f"{key}.{arg}: {type(step).__name__} expects a number or a name here, not "
                 f"{str(args[arg]).lower()}"
             )
+    for arg in _HUGE:
+        v = args.get(arg)
+        if isinstance(v, int | float) and not isinstance(v, bool) and abs(v) > _HUGE[arg]:
+            failed = True
+            yield (
+                f"{key}.{arg}: {v!r} is above {_HUGE[arg]:g}; liblinear and lbfgs do not "
+                "finish with such a value (a fit ran for minutes on 12 posts)"
+            )
     if not failed:
         yield from _trial_fit_errors(name, args, key)
+
+
+# Regularisation values past which the solvers do not return in reasonable time (LinearSVC
+# with C=1e300 did not finish one toy fit in 120 s); far beyond any useful setting.
+_HUGE = {"C": 1e6, "intercept_scaling": 1e6}
 
 
 def _bools_for_numbers(step, args: Mapping) -> Iterable[str]:
