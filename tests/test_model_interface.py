@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from dealerdetect import registry
-from dealerdetect.models.bundle import BundleError, load_bundle, save_bundle
+from dealerdetect.models.bundle import BundleError, load_bundle, save_bundle, seal_meta
 from dealerdetect.models.interface import make_model
 from dealerdetect.preprocessing import featurize, preprocess
 
@@ -122,7 +122,7 @@ def test_a_truncated_model_with_a_matching_checksum_is_a_clear_error(svm_bundle)
     path.write_bytes(path.read_bytes()[:200])
     meta = json.loads((svm_bundle / "meta.json").read_text())
     meta["files"]["model.skops"] = sha256(path)
-    (svm_bundle / "meta.json").write_text(json.dumps(meta))
+    (svm_bundle / "meta.json").write_text(json.dumps(seal_meta(meta)))
     with pytest.raises(BundleError, match="cannot be read"):
         load_bundle(svm_bundle)
 
@@ -141,7 +141,7 @@ def test_a_model_file_holding_code_is_refused(svm_bundle):
     sio.dump(Pipeline([("x", FunctionTransformer(os.system))]), path)
     meta = json.loads((svm_bundle / "meta.json").read_text())
     meta["files"]["model.skops"] = sha256(path)
-    (svm_bundle / "meta.json").write_text(json.dumps(meta))
+    (svm_bundle / "meta.json").write_text(json.dumps(seal_meta(meta)))
     with pytest.raises(BundleError, match="untrusted types"):
         load_bundle(svm_bundle)
 
@@ -165,6 +165,6 @@ def test_lstm_bundle_round_trip_and_identity(variants, tmp_path):
     shutil.copytree(folder, other)
     meta = json.loads((other / "meta.json").read_text())
     meta["variant"] = "no_hashtags"
-    (other / "meta.json").write_text(json.dumps(meta))
+    (other / "meta.json").write_text(json.dumps(seal_meta(meta)))  # resealed, as a forger would
     with pytest.raises(BundleError, match="do not belong to variant no_hashtags"):
         load_bundle(other)

@@ -9,38 +9,57 @@ from pathlib import Path
 
 import pandas as pd
 
+from .posts import PostFormatError, json_objects
+
+# The most bytes of posts one run reads (documented in --help and the README): posts are read
+# into memory, so a bigger input, or one without end such as /dev/zero, is refused with this.
+MAX_POSTS_BYTES = 256 << 20
+MAX_POSTS_MIB = MAX_POSTS_BYTES >> 20
+
+
+def _post_id(value, path: Path, row: int) -> str:
+    """An id that names one post: a non-empty string or an integer (not null, true or 1.5)."""
+    if value is None:
+        raise PostFormatError(path, row, "id", "missing (null)")
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        got = f"{type(value).__name__} {value!r}"[:60]
+        raise PostFormatError(path, row, "id", f"expected a string or an integer, got {got}")
+    if not str(value).strip():
+        raise PostFormatError(path, row, "id", "empty")
+    return str(value)
+
 
 def read_new_posts(path: Path) -> pd.DataFrame:
     """New posts as JSON Lines ({"id", "caption"}, other fields ignored) or CSV (id, caption).
 
-    A file that cannot be read (empty, malformed, not UTF-8) or a line that cannot be used is a
+    A file that cannot be read (empty, malformed, not UTF-8, over ``MAX_POSTS_BYTES``) or a line
+    that cannot be used (no id, an id that is null, true/false or empty) is a
     :class:`PostFormatError` naming the file, row and field.
     """
     from .collection.files import read_csv_table
-    from .posts import PostFormatError, json_objects
 
     if path.suffix.lower() == ".csv":
-        header, table = read_csv_table(path)
+        header, table = read_csv_table(path, max_bytes=MAX_POSTS_BYTES)
         for col in ("id", "caption"):
             if col not in header:
                 raise PostFormatError(path, 1, col, f"missing column; header: {header}")
         i, j = header.index("id"), header.index("caption")
         rows = [
             {
-                "id": cells[i] if i < len(cells) else "",
+                "id": _post_id(cells[i] if i < len(cells) else "", path, row),
                 "caption": cells[j] if j < len(cells) else "",
             }
-            for _, cells in table
+            for row, cells in table
         ]
     else:
         rows = []
-        for row, d in json_objects(path):
+        for row, d in json_objects(path, max_bytes=MAX_POSTS_BYTES):
             if "id" not in d:
                 raise PostFormatError(path, row, "id", "missing")
             caption = d.get("caption", "")
             if caption is not None and not isinstance(caption, str):
                 raise PostFormatError(path, row, "caption", "expected a string")
-            rows.append({"id": str(d["id"]), "caption": caption or ""})
+            rows.append({"id": _post_id(d["id"], path, row), "caption": caption or ""})
     if not rows:
         raise PostFormatError(path, 1, "<file>", "no posts to score")
     return pd.DataFrame(rows, columns=["id", "caption"])
@@ -57,25 +76,38 @@ def _probability(text: str) -> float:
     return value
 
 
-def check_paths(posts: Path, output: Path | None, force: bool) -> None:
+def sidecar(output: Path) -> Path:
+    """The metadata file written beside ``--output``: what scored the posts."""
+    return output.with_name(output.name + ".meta.json")
+
+
+def check_paths(posts: Path, output: Path | str | None, force: bool) -> None:
     """Refuse, before any work, a posts path that is no file and an output that would destroy
-    something: the posts themselves, an existing file (unless ``force``), or a folder."""
+    something: the posts themselves, an existing file (unless ``force``), or a folder. The same
+    for the ``.meta.json`` sidecar written beside the output."""
     if posts.is_dir():
         raise ValueError(f"{posts}: is a folder; give the posts file (JSON Lines or CSV)")
     if not posts.exists():
         raise ValueError(f"{posts}: no such file")
     if output is None:
         return
-    if output.is_dir():
+    # "-o out/" means a folder even when out/ does not exist yet (Path drops the slash).
+    if str(output).endswith(("/", "\\")) or Path(output).is_dir():
         raise ValueError(
-            f"--output {output}: is a folder; give a file name, e.g. {output}/scores.csv"
+            f"--output {output}: is a folder; give a file name, e.g. "
+            f"{str(output).rstrip('/')}/scores.csv"
         )
+    output = Path(output)
     if not output.parent.is_dir():
         raise ValueError(f"--output {output}: folder {output.parent} does not exist")
-    if output.resolve() == posts.resolve() or (output.exists() and output.samefile(posts)):
-        raise ValueError(f"--output {output}: is the posts file itself; it is never overwritten")
-    if output.exists() and not force:
-        raise ValueError(f"--output {output}: exists; add --force to overwrite it")
+    for path, what in ((output, "--output"), (sidecar(output), "its metadata file")):
+        label = f"--output {output}" if path == output else f"--output {output}: {what} {path}"
+        if path.is_dir():
+            raise ValueError(f"{label}: is a folder")
+        if path.resolve() == posts.resolve() or (path.exists() and path.samefile(posts)):
+            raise ValueError(f"{label}: is the posts file itself; it is never overwritten")
+        if (path.exists() or path.is_symlink()) and not force:
+            raise ValueError(f"{label}: exists; add --force to overwrite it")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -99,19 +131,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "posts",
         type=Path,
-        help="new posts: JSON Lines with 'id' and 'caption' per line, or a CSV with id,caption columns",
+        help="new posts: JSON Lines with 'id' and 'caption' per line, or a CSV with id,caption "
+        f"columns; ids are non-empty strings or integers; at most {MAX_POSTS_MIB} MiB",
     )
     p.add_argument(
         "--output",
         "-o",
-        type=Path,
         default=None,
-        help="write CSV here instead of printing it to standard output",
+        help="write CSV here instead of printing it to standard output, and what scored the "
+        "posts to OUTPUT.meta.json beside it",
     )
     p.add_argument(
         "--force",
         action="store_true",
-        help="overwrite an existing --output file (never the posts file itself)",
+        help="overwrite an existing --output file and its .meta.json (never the posts file)",
     )
     p.add_argument(
         "--threshold",
@@ -139,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         check_paths(args.posts, args.output, args.force)
+        args.output = None if args.output is None else Path(args.output)
         posts = read_new_posts(args.posts)  # PostFormatError is a ValueError
     except LOAD_ERRORS as err:
         return _fail(str(err))
@@ -154,13 +188,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     # Ids come from the user's posts: written so a spreadsheet opening the file runs nothing.
     if args.output:
+        # What scored the posts, warnings included, beside the scores.
+        meta = sidecar(args.output)
         try:
             to_csv(result, args.output)
+            meta.write_text(json.dumps(scorer.metadata(args.threshold), indent=1), encoding="utf-8")
         except OSError as err:
             return _fail(f"--output {args.output}: {err.strerror or err}")
-        # What scored the posts, warnings included, beside the scores.
-        meta = args.output.with_name(args.output.name + ".meta.json")
-        meta.write_text(json.dumps(scorer.metadata(args.threshold), indent=1), encoding="utf-8")
         n = int((result["status"] == "scored").sum())
         print(f"scored {n} of {len(result)} posts -> {args.output}", file=sys.stderr)
     else:

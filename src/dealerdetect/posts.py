@@ -71,6 +71,9 @@ class Post:
             return d[name]
 
         pid = need("id", (str, int))
+        # An empty id would merge unrelated posts on dedupe; an empty user, unrelated accounts.
+        if not str(pid).strip():
+            raise PostFormatError(path, row, "id", "empty")
         ts = need("timestamp", str)
         try:
             parse_time(ts)
@@ -115,9 +118,12 @@ class Post:
             if not isinstance(value, str):
                 raise PostFormatError(path, row, name, "expected a string")
             links[name] = value.strip()
+        user = need("user", (str, int))
+        if not str(user).strip():
+            raise PostFormatError(path, row, "user", "empty")
         return cls(
             id=str(pid),
-            user=str(need("user", (str, int))),
+            user=str(user),
             timestamp=ts,
             caption=caption,
             hashtags=[h.lower().lstrip("#") for h in hashtags],
@@ -148,11 +154,25 @@ def extract_hashtags(text: str) -> list[str]:
     return list(seen)
 
 
-def json_objects(path: str | Path) -> Iterator[tuple[int, dict]]:
-    """(row, object) per non-blank line; a bad line raises PostFormatError naming file and row."""
+# A post is a few kilobytes; a longer line is not a post (or a file with no line breaks, such as
+# /dev/zero, which would otherwise be read into memory whole).
+MAX_LINE_BYTES = 16 << 20
+
+
+def json_objects(path: str | Path, max_bytes: int | None = None) -> Iterator[tuple[int, dict]]:
+    """(row, object) per non-blank line; a bad line raises PostFormatError naming file and row,
+    and so does a file past ``max_bytes`` (counted while reading: it may be a pipe or device)."""
     path = Path(path)
+    total = 0
     with open(path, "rb") as fh:
-        for row, raw in enumerate(fh, start=1):
+        for row, raw in enumerate(iter(lambda: fh.readline(MAX_LINE_BYTES + 1), b""), start=1):
+            if len(raw) > MAX_LINE_BYTES:
+                why = f"line longer than {MAX_LINE_BYTES} bytes; not one post per line"
+                raise PostFormatError(path, row, "<line>", why)
+            total += len(raw)
+            if max_bytes is not None and total > max_bytes:
+                why = f"more than {max_bytes} bytes ({max_bytes >> 20} MiB); split the file"
+                raise PostFormatError(path, row, "<file>", why)
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as err:
@@ -163,6 +183,8 @@ def json_objects(path: str | Path) -> Iterator[tuple[int, dict]]:
                 d = json.loads(line)
             except json.JSONDecodeError as err:
                 raise PostFormatError(path, row, "<line>", f"malformed JSON: {err.msg}") from err
+            except RecursionError as err:  # [[[[...]]]] nested past Python's stack
+                raise PostFormatError(path, row, "<line>", "JSON nested too deeply") from err
             if not isinstance(d, dict):
                 raise PostFormatError(path, row, "<line>", "expected a JSON object")
             yield row, d

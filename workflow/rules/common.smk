@@ -6,13 +6,15 @@ from snakemake.utils import validate
 from dealerdetect import registry
 from dealerdetect.variant_status import usable
 
-validate(config, schema="../schemas/config.schema.yaml")
-# What the schema cannot say (duplicate keys, 3.0 for an int, real dates, estimator arguments).
+# The schema and what it cannot say (duplicate keys, 3.0 for an int, real dates, estimator
+# arguments, paths inside the study's outputs), before Snakemake's validate(): its message would
+# echo a secret's value. validate() then fills in the schema's defaults.
 from dealerdetect.configcheck import check_config
 
 check_config(
     config, workflow.configfiles, workflow.source_path("../schemas/config.schema.yaml")
 )
+validate(config, schema="../schemas/config.schema.yaml")
 
 # The variants preprocessing writes (preprocessing.variants); those it finds usable are run.
 VARIANTS = [

@@ -39,7 +39,7 @@ from ..posts import (
     Post,
     PostFormatError,
     extract_hashtags,
-    read_jsonl,
+    json_objects,
 )
 from . import CollectionError
 from .base import Source
@@ -59,12 +59,30 @@ def _kind(p: Path) -> str | None:
     return "instaloader" if p.name.endswith(".json.xz") else SUFFIXES.get(p.suffix.lower())
 
 
-def read_csv_table(path: str | Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def read_limited(path: str | Path, max_bytes: int) -> bytes:
+    """The file's bytes, or a PostFormatError when it holds more than ``max_bytes`` (counted
+    while reading: a device such as /dev/zero reports size 0)."""
+    with open(path, "rb") as fh:
+        data = fh.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        why = f"larger than {max_bytes} bytes ({max_bytes >> 20} MiB), the most read at once"
+        raise PostFormatError(path, 1, "<file>", why)
+    return data
+
+
+# A CSV of posts is read whole; past this it is not a file of posts (or it is a device).
+MAX_CSV_BYTES = 2 << 30
+
+
+def read_csv_table(
+    path: str | Path, max_bytes: int = MAX_CSV_BYTES
+) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """Header and ``(row, cells)`` pairs, row 1 being the header; blank rows are left out.
 
-    Non-UTF-8 bytes and broken quoting raise :class:`PostFormatError` naming row and column.
+    Non-UTF-8 bytes and broken quoting raise :class:`PostFormatError` naming row and column; so
+    do a column name given twice (which one would be read?) and a file over ``max_bytes``.
     """
-    data = Path(path).read_bytes()
+    data = read_limited(path, max_bytes)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -86,7 +104,14 @@ def read_csv_table(path: str | Path) -> tuple[list[str], list[tuple[int, list[st
         raise PostFormatError(path, row + 1, "<row>", f"malformed CSV: {err}") from err
     if not out or out[0][0] != 1:
         raise PostFormatError(path, 1, "<header>", "missing header row")
-    return [h.strip() for h in out[0][1]], out[1:]
+    header = [h.strip() for h in out[0][1]]
+    seen: dict[str, int] = {}
+    for i, name in enumerate(header, start=1):
+        if name and name in seen:
+            why = f"column name given twice (columns {seen[name]} and {i}); rename one"
+            raise PostFormatError(path, 1, name, why)
+        seen.setdefault(name, i)
+    return header, out[1:]
 
 
 class FileSource(Source):
@@ -160,9 +185,9 @@ class FileSource(Source):
         return read_instaloader_file(path, self.skipped)
 
     def _jsonl(self, path: Path) -> Iterator[tuple[int, Post]]:
-        with open(path, "rb") as fh:  # read_jsonl skips blank lines; number the others
-            rows = [i for i, b in enumerate(fh, 1) if b.decode("utf-8", "replace").strip()]
-        yield from zip(rows, read_jsonl(path), strict=False)
+        # json_objects skips blank lines and checks each line's length; number the others.
+        for row, d in json_objects(path):
+            yield row, Post.from_dict(d, path=path, row=row)
 
     def _csv(self, path: Path) -> Iterator[tuple[int, Post]]:
         header, rows = read_csv_table(path)

@@ -75,20 +75,55 @@ class _OfflineContext:
         return refuse
 
 
-def read_instaloader_file(path: Path, skipped: list[dict]) -> Iterator[tuple[int, Post]]:
-    """``(1, post)`` for an instaloader Post file; other structures are appended to ``skipped``."""
+# One post's JSON (with its comments) is kilobytes; instaloader's largest are well under 1 MiB.
+# Past this, a file (or what a .xz file unpacks to: an xz bomb unpacks a few kilobytes to
+# gigabytes) is refused before it is held in memory.
+MAX_POST_FILE_BYTES = 64 << 20
+
+
+def _read_xz(path: Path, limit: int) -> bytes:
+    """Decompress ``path`` stopping at ``limit`` bytes of output (a PostFormatError past it)."""
+    dec = lzma.LZMADecompressor()
+    out = bytearray()
+    with open(path, "rb") as fh:
+        while not dec.eof:
+            chunk = fh.read(1 << 16) if dec.needs_input else b""
+            if dec.needs_input and not chunk:
+                raise PostFormatError(path, 1, "<file>", "not a valid .xz file: truncated")
+            out += dec.decompress(chunk, max_length=limit + 1 - len(out))
+            if len(out) > limit:
+                why = f"unpacks to more than {limit} bytes ({limit >> 20} MiB); not one post"
+                raise PostFormatError(path, 1, "<file>", why)
+    return bytes(out)
+
+
+def _read_json(path: Path, what: str = "<file>"):
+    """A JSON file (``.xz`` unpacked), size-limited; errors name the file."""
     try:
-        raw = lzma.decompress(path.read_bytes()) if path.name.endswith(".xz") else None
+        if path.name.endswith(".xz"):
+            raw = _read_xz(path, MAX_POST_FILE_BYTES)
+        else:
+            with open(path, "rb") as fh:
+                raw = fh.read(MAX_POST_FILE_BYTES + 1)
+            if len(raw) > MAX_POST_FILE_BYTES:
+                why = f"larger than {MAX_POST_FILE_BYTES} bytes; not one post"
+                raise PostFormatError(path, 1, what, why)
     except lzma.LZMAError as err:
-        raise PostFormatError(path, 1, "<file>", f"not a valid .xz file: {err}") from err
-    raw = path.read_bytes() if raw is None else raw
+        raise PostFormatError(path, 1, what, f"not a valid .xz file: {err}") from err
     try:
-        d = json.loads(raw.decode("utf-8"))
+        return json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as err:
-        raise PostFormatError(path, 1, "<file>", f"not UTF-8 ({err.reason})") from err
+        raise PostFormatError(path, 1, what, f"not UTF-8 ({err.reason})") from err
     except json.JSONDecodeError as err:
         why = f"malformed JSON at line {err.lineno} column {err.colno}: {err.msg}"
-        raise PostFormatError(path, 1, "<file>", why) from err
+        raise PostFormatError(path, 1, what, why) from err
+    except RecursionError as err:
+        raise PostFormatError(path, 1, what, "JSON nested too deeply") from err
+
+
+def read_instaloader_file(path: Path, skipped: list[dict]) -> Iterator[tuple[int, Post]]:
+    """``(1, post)`` for an instaloader Post file; other structures are appended to ``skipped``."""
+    d = _read_json(path)
     if not isinstance(d, dict) or not isinstance(d.get("node"), dict) or "instaloader" not in d:
         why = 'not an instaloader structure {"node": {...}, "instaloader": {...}}'
         raise PostFormatError(path, 1, "<file>", why)
@@ -98,11 +133,12 @@ def read_instaloader_file(path: Path, skipped: list[dict]) -> Iterator[tuple[int
         skipped.append({"file": str(path), "row": 1, "reason": reason})
         return
     node = d["node"]
-    if not node.get("shortcode") and not node.get("code"):
-        raise PostFormatError(path, 1, "node.shortcode", "missing")
+    code = node.get("shortcode") or node.get("code")
+    if not isinstance(code, str) or not code.strip():
+        raise PostFormatError(path, 1, "node.shortcode", "missing or empty")
     ip = instaloader.Post(_OfflineContext(), node)
     for field, get in (
-        ("node.owner.username", lambda: ip.owner_username),
+        ("node.owner.username", lambda: _non_empty(ip.owner_username)),
         ("node.taken_at_timestamp", lambda: ip.date_utc),
         ("node.edge_media_to_caption", lambda: ip.caption),
     ):
@@ -120,15 +156,18 @@ def read_instaloader_file(path: Path, skipped: list[dict]) -> Iterator[tuple[int
     yield 1, post_from_instaloader(ip, node_comments(path, node), "file", image)
 
 
+def _non_empty(name):
+    """An empty owner name would merge unrelated posts into one account."""
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError(f"expected a user name, got {name!r}")
+    return name
+
+
 def node_comments(path: Path, node: dict) -> list[Comment]:
     """From instaloader's ``<name>_comments.json`` beside the file, else the node's edges."""
     side = path.with_name(_stem(path) + "_comments.json")
     if side.exists():
-        try:
-            raw = json.loads(side.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as err:
-            raise PostFormatError(side, 1, "<file>", f"unreadable comments: {err}") from err
-        return parse_comments(raw, side, 1, "comments")
+        return parse_comments(_read_json(side, "comments"), side, 1, "comments")
     for key in ("edge_media_to_parent_comment", "edge_media_to_comment"):
         edges = (node.get(key) or {}).get("edges")
         if edges:

@@ -1,16 +1,21 @@
 """A saved model bundle: a folder a final model is written to and scored from.
 
     meta.json        what the model is (model, variant, threshold, preprocessing settings,
-                     the training corpus' source and size) and the sha256 of every other file
+                     the training corpus' source and size), the sha256 of every other file, and
+                     ``meta_sha256``: the sha256 of meta.json's own content without that field
     model.skops      a scikit-learn pipeline (skops: loading never runs code from the file)
     model.keras      or the Keras model (loaded with safe_mode)
     vocabulary.json  the dictionary (LSTM only)
 
-Loading checks, before anything is deserialised, that meta.json parses, names a model and a
-variant of the registry, that every listed file exists with the recorded checksum, and that the
-folder is not filed under another variant or model than meta.json says. What a user may safely
-load: a bundle written by this package; a bundle from elsewhere is only as trustworthy as its
-source, but a tampered or swapped file is refused, and no file can make loading run code.
+Loading checks, before anything is deserialised, that meta.json parses (at most
+``MAX_META_BYTES``), matches its own checksum (an edited threshold, variant or corpus source is
+refused like a swapped model file), holds fields of the right types (a numeric threshold in
+(0, 1), ...), names a model and a variant of the registry, that every listed file exists with the
+recorded checksum, and that the folder is not filed under another variant or model than
+meta.json says. What a user may safely load: a bundle written by this package; a bundle from
+elsewhere is only as trustworthy as its source. The checksums catch an edited or swapped file,
+not a forger: anyone can recompute them (that would take a signature with a key). No file can
+make loading run code.
 """
 
 from __future__ import annotations
@@ -22,7 +27,9 @@ from pathlib import Path
 from .. import registry
 from .interface import Model, make_model
 
-FORMAT = 2  # 1 was model.joblib (pickle): refused, since unpickling runs code
+# 1 was model.joblib (pickle): refused, since unpickling runs code; 2 left meta.json unchecked.
+FORMAT = 3
+MAX_META_BYTES = 16 << 20  # meta.json holds settings and the LSTM history: kilobytes
 
 
 class BundleError(ValueError):
@@ -35,6 +42,18 @@ def sha256(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+def meta_digest(meta: dict) -> str:
+    """sha256 of ``meta`` without its ``meta_sha256`` field, over a canonical JSON text."""
+    body = {k: v for k, v in meta.items() if k != "meta_sha256"}
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+def seal_meta(meta: dict) -> dict:
+    """``meta`` with its ``meta_sha256`` set (what save_bundle writes)."""
+    return {**meta, "meta_sha256": meta_digest(meta)}
 
 
 def save_bundle(model: Model, folder, meta: dict, vocabulary: dict | None = None) -> Path:
@@ -59,7 +78,7 @@ def save_bundle(model: Model, folder, meta: dict, vocabulary: dict | None = None
     }
     if model.history is not None:
         full["history"] = model.history
-    (out / "meta.json").write_text(json.dumps(full, indent=1), encoding="utf-8")
+    (out / "meta.json").write_text(json.dumps(seal_meta(full), indent=1), encoding="utf-8")
     return out
 
 
@@ -71,20 +90,31 @@ def read_meta(folder) -> dict:
     path = d / "meta.json"
     if not path.exists():
         raise BundleError(f"{d}: not a saved model (no meta.json); run the study first")
+    with open(path, "rb") as fh:
+        data = fh.read(MAX_META_BYTES + 1)
+    if len(data) > MAX_META_BYTES:
+        raise BundleError(f"{path}: larger than {MAX_META_BYTES} bytes; not a bundle's meta.json")
     try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        meta = json.loads(data.decode("utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as err:
         raise BundleError(f"{path}: not valid JSON ({err})") from err
     if not isinstance(meta, dict):
         raise BundleError(f"{path}: expected a JSON object")
     if meta.get("format") != FORMAT:
         raise BundleError(
-            f"{path}: bundle format {meta.get('format')!r}, this version reads {FORMAT}; "
-            "rerun the study to save the models again"
+            f"{path}: bundle format {_show(meta.get('format'))}, this version reads {FORMAT} "
+            "(format 2 did not cover meta.json by a checksum); rerun the study to save the "
+            "models again"
+        )
+    if meta.get("meta_sha256") != meta_digest(meta):
+        raise BundleError(
+            f"{path}: checksum differs from its meta_sha256; meta.json was edited after the "
+            "study saved it (threshold, variant, settings or corpus source), so it is not loaded"
         )
     for key in ("model", "variant", "threshold", "preprocessing", "files"):
         if key not in meta:
             raise BundleError(f"{path}: field '{key}' is missing")
+    _check_fields(meta, path)
     try:
         spec, variant = registry.model(meta["model"]), registry.variant(meta["variant"])
     except ValueError as err:
@@ -112,6 +142,39 @@ def read_meta(folder) -> dict:
                 "after the study saved it, so it is not loaded"
             )
     return meta
+
+
+def _show(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:60] + "..."
+
+
+def _check_fields(meta: dict, path: Path) -> None:
+    """Types of the fields scoring reads: a bundle saved by this package always passes."""
+    t = meta["threshold"]
+    if isinstance(t, bool) or not isinstance(t, int | float) or not 0 < t < 1:
+        raise BundleError(
+            f"{path}: field 'threshold': expected a number strictly between 0 and 1, got {_show(t)}"
+        )
+    for key, kind, name in (
+        ("model", str, "a string"),
+        ("variant", str, "a string"),
+        ("preprocessing", dict, "an object"),
+        ("files", dict, "an object"),
+        ("settings", dict, "an object"),
+    ):
+        if key in meta and not isinstance(meta[key], kind):
+            raise BundleError(f"{path}: field '{key}': expected {name}, got {_show(meta[key])}")
+    if not all(isinstance(v, str) for v in meta["files"].values()):
+        raise BundleError(f"{path}: field 'files': expected file name -> sha256 text")
+    seed = meta.get("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise BundleError(f"{path}: field 'seed': expected an integer, got {_show(seed)}")
+    regions = meta.get("phone_regions")
+    if regions is not None and (
+        not isinstance(regions, list) or not all(isinstance(r, str) for r in regions)
+    ):
+        raise BundleError(f"{path}: field 'phone_regions': expected a list of region codes")
 
 
 def load_bundle(folder) -> tuple[Model, dict, dict | None]:
