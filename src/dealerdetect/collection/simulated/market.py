@@ -293,16 +293,18 @@ class OpenMarket:
 
     def bridge(self, drafts: list[Draft]) -> int:
         """Add an open-market tag of its own drug to some of the paper sphere's community posts
-        (a persona's post about one drug) that carry no paper seed. Default discovery follows
+        (a persona's post about one drug) that carry no paper seed and no lifestyle tag. Default discovery follows
         only loop-1 co-occurrences, which carry a paper seed, so it never follows a bridge.
         Dealers' ads are not bridged: their menus span the paper's families, and a bridge there
         would tie every open segment to every other. Returns how many posts were bridged."""
         rng = Rand(self.seed, "open/bridges")
-        seeds = set(self.base_vocab.seeds)
+        # Posts tagged like the public's (#love, #family) are not bridged either: a lifestyle
+        # seed would reach dealers through them.
+        avoid = set(self.base_vocab.seeds) | set(self.base_vocab.groups["lifestyle"])
         p = self.cfg["bridge"]
         n = 0
         for d in drafts:
-            if d.label or not d.meta.get("family") or seeds & set(d.hashtags):
+            if d.label or not d.meta.get("family") or avoid & set(d.hashtags):
                 continue
             if len(d.hashtags) >= 30 or not rng.chance(p):
                 continue
