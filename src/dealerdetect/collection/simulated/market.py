@@ -29,7 +29,7 @@ from .data import Family, Vocabulary, load
 from .dealers import APPS, AdWriter
 from .model import Account, DealerProfile, Draft, Timeline
 from .personas import PersonaWriter
-from .rand import Rand, heavy_tailed_counts, scaled
+from .rand import Rand, heavy_tailed_counts, scaled, weighted_sample
 from .text import unique
 
 # Compounds that make a family's hashtags: dealers', and their community's.
@@ -44,6 +44,12 @@ UNITS = {
     "empathogen": ("pills", "caps", "crystal 1g"),
     "cannabis": ("carts 1g", "wax 1g", "edibles 500mg", "1oz"),
 }
+
+
+def popular(rng: Rand, pool: list[str], k: int) -> list[str]:
+    """``k`` distinct tags of ``pool``, the earlier ones more often (Zipf-like, as hashtag
+    popularity is)."""
+    return weighted_sample(rng, pool, [1.0 / (i + 1) for i in range(len(pool))], min(k, len(pool)))
 
 
 def paper_vocabulary(vocab: Vocabulary) -> set[str]:
@@ -123,7 +129,9 @@ class OpenMarket:
         term+suffix compounds, each one the lexicon assigns to this family."""
         fam = self.lexicon[key]
         stems = list(fam.terms[:3])
-        cands = (list(fam.terms[:4]) if plain else []) + [s + x for s in stems for x in suffixes]
+        # Most popular first (weights fall with the position): compounds of the proper name,
+        # then of the other terms, then the bare terms.
+        cands = [s + x for s in stems for x in suffixes] + (list(fam.terms[:4]) if plain else [])
         return [
             t
             for t in unique(cands)
@@ -176,9 +184,9 @@ class OpenMarket:
         for i, ofam in enumerate(prof.others):
             pool = self.dealer_tags[ofam.removeprefix("open/")]
             if i == 0:
-                tags += rng.sample(pool, min(len(pool), rng.randint(1, 3)))
+                tags += popular(rng, pool, rng.randint(1, 3))
             elif rng.chance(0.6):
-                tags += rng.sample(pool, min(len(pool), rng.randint(1, 2)))
+                tags += popular(rng, pool, rng.randint(1, 2))
         for group, hi in (("plug", 2), ("sale", 3), ("sphere_generic", 3)):
             pool = self.generic[group]
             tags += rng.sample(pool, min(len(pool), rng.randint(0, hi)))
@@ -240,8 +248,7 @@ class OpenMarket:
                 times = [self.timeline.inside(rng) for _ in range(c)]
                 times += self.timeline.outside_times(rng, c)
                 for t in times:
-                    pool = self.people_tags[key]
-                    tags = rng.sample(pool, min(len(pool), rng.randint(1, 2)))
+                    tags = popular(rng, self.people_tags[key], rng.randint(1, 2))
                     for group, hi in (("sphere_generic", 4), (extra, 2)):
                         g = self.generic[group]
                         tags += rng.sample(g, min(len(g), rng.randint(0, hi)))
