@@ -268,8 +268,8 @@ def test_mdma_seeds_collect_a_smaller_different_corpus(source, default_run, deal
     dealers = [p for pid, p in posts.items() if labels[pid]]
     assert 0 < len(posts) < 0.6 * len(default_posts)
     assert 0 < len(dealers) < len(dealer_posts)
-    mdma = set(TABLE2["mdma"])
-    assert sum(bool(set(p.hashtags) & mdma) for p in dealers) / len(dealers) > 0.12
+    # MDMA as Table 2 counts it (any hashtag of the lexicon's family): 7.6% of the paper's corpus.
+    assert sum("mdma" in LEXICON.families_of(p.hashtags) for p in dealers) / len(dealers) > 0.12
 
 
 # --- difficulty ----------------------------------------------------------------------------------
