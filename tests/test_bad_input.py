@@ -179,7 +179,6 @@ def test_posts_outside_the_window_are_counted_not_lost(tmp_path):
         "file": {"path": str(path), "apply_discovery": False},
         "window": {"start": "2018-07-19", "end": "2018-10-18"},
         "seed_hashtags": ["xanax"],
-        "drug_keywords": ["xanax"],
         "loops": 2,
     }
     counts = collect(cfg, seed=0, salt="s", out_dir=tmp_path / "raw")

@@ -12,9 +12,13 @@ from dealerdetect.collection import CollectionError
 from dealerdetect.collection.base import Window
 from dealerdetect.collection.discovery import discover
 from dealerdetect.collection.files import FileSource
+from dealerdetect.drugs import Lexicon
 from dealerdetect.posts import PostFormatError
 
 WINDOW = Window.from_config({"start": "2018-07-19", "end": "2018-10-18"})
+
+
+XAN = Lexicon.from_config({"xanax": {"name": "Xanax", "names": ["xan"]}})
 
 
 def post(pid, ts, caption, user="test_user", **extra):
@@ -40,7 +44,7 @@ def test_jsonl_and_discovery_filter(tmp_path):
     src = FileSource({"path": str(f), "format": "auto", "apply_discovery": True})
     assert src.apply_discovery
     assert [p.id for p in src.feed("#xanaxangel")] == ["a2", "a1", "a4"]  # newest first
-    hits = [(p.found_via, p.loop, p.id) for p in discover(src, ["xanaxangel"], WINDOW, ["xan"])]
+    hits = [(p.found_via, p.loop, p.id) for p in discover(src, ["xanaxangel"], WINDOW, XAN)]
     assert hits == [
         ("xanaxangel", 1, "a2"),
         ("xanaxangel", 1, "a1"),

@@ -18,6 +18,7 @@ from dealerdetect.collection import CollectionError
 from dealerdetect.collection.base import Window
 from dealerdetect.collection.discovery import Discovery, discover
 from dealerdetect.collection.instagram import InstagramSource, LoggingRateController
+from dealerdetect.drugs import Lexicon
 
 _spec = importlib.util.spec_from_file_location(
     "instagram_nodes", Path(__file__).parent / "fixtures" / "instagram_nodes.py"
@@ -26,7 +27,12 @@ nodes = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(nodes)
 
 WINDOW = Window.from_config(nodes.WINDOW)
-KEYWORDS = ["xanax", "perc", "bars"]
+KEYWORDS = Lexicon.from_config(
+    {
+        "xanax": {"name": "Xanax", "names": ["xanax"], "slang": ["bars"]},
+        "percocet": {"name": "Percocet", "names": ["percocet"], "slang": ["perc"]},
+    }
+)
 
 
 def make(tmp_path, loader=None, **cfg):
@@ -57,8 +63,8 @@ def test_two_loops_via_discovery(tmp_path):
         ("percs", 2, "PS1"),
     ]
     assert {r.hashtag: r.reason for r in disc.hashtags if r.loop == 2} == {
-        "xanaxbars": "keyword:xanax",
-        "percs": "keyword:perc",
+        "xanaxbars": "drug:xanax:xanax",
+        "percs": "drug:percocet:perc",
     }
     assert set(disc.rejected) == {"sunset", "gym", "meds"}
     x2 = hits[0]

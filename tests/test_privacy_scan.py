@@ -12,6 +12,7 @@ from dealerdetect.characterization import find_contacts
 from dealerdetect.collection.base import Window
 from dealerdetect.collection.discovery import discover
 from dealerdetect.collection.simulated import SimulatedSource
+from dealerdetect.drugs import Lexicon
 
 pytestmark = pytest.mark.slow
 
@@ -21,13 +22,15 @@ def raw_identifiers():
     cfg = yaml.safe_load((ROOT / "config.yaml").read_text())
     tiny = yaml.safe_load((ROOT / "tests/config/tiny.yaml").read_text())
     window = Window.from_config(cfg["collection"]["window"])
+    lexicon = Lexicon.from_config(cfg["drugs"])
     src = SimulatedSource(
-        seed=tiny["seed"], scale=tiny["collection"]["simulated"]["scale"], window=window
+        seed=tiny["seed"],
+        scale=tiny["collection"]["simulated"]["scale"],
+        window=window,
+        lexicon=lexicon,
     )
     handles, phones, emails = set(), set(), set()
-    for p in discover(
-        src, cfg["collection"]["seed_hashtags"], window, cfg["collection"]["drug_keywords"], 2
-    ):
+    for p in discover(src, cfg["collection"]["seed_hashtags"], window, lexicon, 2):
         handles |= {p.user, *p.mentions, *(c.user for c in p.comments)}
         for text in [p.caption, *(c.text for c in p.comments)]:
             for c in find_contacts(text):

@@ -19,6 +19,7 @@ from dealerdetect.collection.discovery import Discovery, discover, matching_keyw
 from dealerdetect.collection.simulated import SimulatedSource
 from dealerdetect.collection.simulated.data import load, vocabulary
 from dealerdetect.collection.simulated.world import WorldBuilder
+from dealerdetect.drugs import Lexicon
 from dealerdetect.phones import find_phones
 from dealerdetect.posts import extract_hashtags
 
@@ -27,7 +28,7 @@ CONFIG = yaml.safe_load((ROOT / "config.yaml").read_text())
 COLLECTION = CONFIG["collection"]
 SEED = CONFIG["seed"]
 WINDOW = Window.from_config(COLLECTION["window"])
-KEYWORDS = COLLECTION["drug_keywords"]
+LEXICON = Lexicon.from_config(CONFIG["drugs"])
 PAPER = yaml.safe_load((ROOT / "src/dealerdetect/data/paper_corpus.yaml").read_text())
 TABLE2 = {
     "xanax": {
@@ -53,13 +54,13 @@ GENERIC = ("instagood", "music", "mood", "explorepage", "love", "food", "photoof
 
 def collect(src: SimulatedSource, seeds: list[str], discovery: Discovery | None = None) -> dict:
     """Discovery hits de-duplicated by post id (preprocessing step 1)."""
-    hits = discover(src, seeds, WINDOW, KEYWORDS, COLLECTION["loops"], discovery)
+    hits = discover(src, seeds, WINDOW, LEXICON, COLLECTION["loops"], discovery)
     return {p.id: p for p in hits}
 
 
 @pytest.fixture(scope="module")
 def source() -> SimulatedSource:
-    return SimulatedSource(SEED, COLLECTION["simulated"]["scale"])
+    return SimulatedSource(SEED, COLLECTION["simulated"]["scale"], lexicon=LEXICON)
 
 
 @pytest.fixture(scope="module")
@@ -179,11 +180,11 @@ def test_every_anchor_hashtag_is_reachable_by_keyword():
     groups = ("recovery_anchors", "discourse_anchors", "borrowed_anchors")
     anchors = {t for f in vocab.families.values() for t in f.anchors}
     anchors |= {t for g in groups for t in vocab.groups[g]}
-    unreachable = sorted(t for t in anchors if t not in seeds and not matching_keyword(t, KEYWORDS))
+    unreachable = sorted(t for t in anchors if t not in seeds and not matching_keyword(t, LEXICON))
     assert not unreachable, f"anchor hashtags no drug keyword reaches: {unreachable}"
     generic = set(vocab.groups["sphere_generic"]) | set(vocab.groups["public"])
     generic -= {"cleaneating", "leanbulk"}  # contain "lean" on purpose (hashtags.yaml)
-    assert not [t for t in generic if matching_keyword(t, KEYWORDS)]
+    assert not [t for t in generic if matching_keyword(t, LEXICON)]
 
 
 # --- calibration (default config) --------------------------------------------------------------
@@ -267,8 +268,8 @@ def test_mdma_seeds_collect_a_smaller_different_corpus(source, default_run, deal
     dealers = [p for pid, p in posts.items() if labels[pid]]
     assert 0 < len(posts) < 0.6 * len(default_posts)
     assert 0 < len(dealers) < len(dealer_posts)
-    mdma = set(TABLE2["mdma"])
-    assert sum(bool(set(p.hashtags) & mdma) for p in dealers) / len(dealers) > 0.12
+    # MDMA as Table 2 counts it (any hashtag of the lexicon's family): 7.6% of the paper's corpus.
+    assert sum("mdma" in LEXICON.families_of(p.hashtags) for p in dealers) / len(dealers) > 0.12
 
 
 # --- difficulty ----------------------------------------------------------------------------------
@@ -341,3 +342,34 @@ def test_coders_agree_like_the_papers(source, default_run):
 def test_world_data_files_load():
     for name in ("world", "hashtags", "lexicon", "dealers", "personas", "comments", "names"):
         assert load(name)
+
+
+# --- the open market (one segment per lexicon family) --------------------------------------------
+
+
+def test_paper_seeds_never_reach_the_open_market(source, default_run):
+    posts, _, _ = default_run
+    truth = source.truth(posts)
+    assert not [t for t in truth if t.get("market") == "open"]
+    families = {f.key for f in LEXICON.families}
+    segments = {t["family"] for t in (p.truth() for p in source.world.posts) if "family" in t}
+    assert families <= segments | {"xanax"} | set(load("hashtags")["families"])
+
+
+@pytest.mark.parametrize(
+    "seeds, group",
+    [
+        (["fentanyl", "oxycodone", "lean"], "opioid"),
+        (["cocaine", "meth", "adderall"], "stimulant"),
+        (["lsd", "shrooms", "dmt"], "psychedelic"),
+    ],
+)
+def test_other_seeds_reach_their_own_market(source, dealer_posts, seeds, group):
+    posts = collect(source, seeds)
+    labels = {a["post_id"]: a["final"] for a in source.annotations(posts)}
+    dealers = [p for pid, p in posts.items() if labels[pid]]
+    counts = Counter(f for p in dealers for f in LEXICON.families_of(p.hashtags))
+    top = counts.most_common(1)[0][0]
+    assert LEXICON[top].group == group, counts.most_common(4)
+    assert counts["xanax"] / len(dealers) < 0.5  # the paper's corpus: 87.8%
+    assert len(dealers) != len(dealer_posts)

@@ -64,7 +64,8 @@ def test_table1_has_every_model_and_variant_with_numbers_in_range(tiny_run):
 
 def test_table2_and_summary_and_flow(tiny_run):
     t2 = pd.read_csv(tiny_run / "results/tables/table2.csv")
-    assert list(t2.columns)[:6] == [
+    assert list(t2.columns)[:7] == [
+        "family",
         "drug",
         "hashtag",
         "posts",
@@ -72,7 +73,12 @@ def test_table2_and_summary_and_flow(tiny_run):
         "paper_posts",
         "paper_percent",
     ]
-    assert len(t2) == 21 and t2["percent"].between(0, 100).all()
+    assert t2["percent"].between(0, 100).all()
+    # The paper's seeds: the paper's four families are listed beside the paper's numbers.
+    totals = t2[t2["hashtag"] == "Total"]
+    assert {"xanax", "oxycodone", "lsd", "mdma"} <= set(totals["family"])
+    assert totals.loc[totals["family"] == "xanax", "paper_posts"].iloc[0] == 1078
+    assert (t2["loops"] == 2).all() and "#xanaxangel" in t2["seeds"].iloc[0]
     summary = json.loads((tiny_run / "results/corpus/summary.json").read_text())
     assert summary["source"] == "simulated" and 0 < summary["dealer_posts"] < summary["posts"]
     flow = pd.read_csv(tiny_run / "results/preprocess/flow.csv")

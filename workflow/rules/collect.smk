@@ -21,6 +21,7 @@ rule collect_posts:
     # it from the secret file named by collection.salt_file.
     params:
         collection=public_settings(config["collection"]),
+        drugs=config["drugs"],
         seed=config["seed"],
     script:
         "../scripts/collect_posts.py"

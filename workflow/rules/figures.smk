@@ -20,6 +20,7 @@ rule characterization:
         "../../environment.yml"
     params:
         source=SOURCE,
+        drugs=config["drugs"],
     script:
         "../scripts/characterization.py"
 

@@ -46,6 +46,9 @@ rule table2:
         "../../environment.yml"
     params:
         source=SOURCE,
+        drugs=config["drugs"],
+        seeds=config["collection"]["seed_hashtags"],
+        loops=config["collection"]["loops"],
     script:
         "../scripts/table2.py"
 

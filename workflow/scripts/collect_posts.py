@@ -12,4 +12,5 @@ from dealerdetect.privacy import load_salt  # noqa: E402
 cfg = snakemake.params.collection  # noqa: F821
 # The salt comes from its secret file, never from params or config (both are published).
 salt = load_salt(None, cfg["salt_file"])
-collect(cfg, snakemake.params.seed, salt, Path(snakemake.output.posts).parent)  # noqa: F821
+out = Path(snakemake.output.posts).parent  # noqa: F821
+collect(cfg, snakemake.params.seed, salt, out, drugs=snakemake.params.drugs)  # noqa: F821

@@ -9,8 +9,9 @@ class CollectionError(RuntimeError):
     """A source refused or failed; the message names the hashtag or file and the reason."""
 
 
-def make_source(collection_cfg: dict, seed: int) -> Source:
-    """The source named by ``collection.source``, built from its config section."""
+def make_source(collection_cfg: dict, seed: int, lexicon=None) -> Source:
+    """The source named by ``collection.source``, built from its config section; the
+    simulated source builds one market per family of ``lexicon`` (a ``drugs.Lexicon``)."""
     name = collection_cfg["source"]
     if name == "simulated":
         from .simulated import SimulatedSource
@@ -20,6 +21,7 @@ def make_source(collection_cfg: dict, seed: int) -> Source:
             seed=seed,
             scale=float(sim.get("scale", 1.0)),
             window=Window.from_config(collection_cfg["window"]),
+            lexicon=lexicon,
         )
     if name == "instagram":
         from .instagram import InstagramSource

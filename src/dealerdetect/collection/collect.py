@@ -12,6 +12,7 @@ import logging
 from pathlib import Path
 
 from ..csvsafe import write_rows
+from ..drugs import Lexicon
 from ..posts import Post, format_time, write_jsonl
 from ..privacy import pseudonym
 from . import make_source
@@ -44,10 +45,17 @@ def write_skipped(rows: list[dict], path: Path) -> None:
         write_rows(fh, cols, ([r.get(c, "") for c in cols] for r in rows))
 
 
-def collect(collection_cfg: dict, seed: int, salt: str, out_dir: str | Path) -> dict:
-    """Collect with the configured source and loops; returns counts for the log."""
+def collect(
+    collection_cfg: dict, seed: int, salt: str, out_dir: str | Path, drugs: dict | None = None
+) -> dict:
+    """Collect with the configured source and loops; returns counts for the log.
+
+    ``drugs`` is the config's drug lexicon: loop 2 follows the hashtags it matches, and the
+    simulated source builds its market from it. Required unless the source takes a file whole.
+    """
     out = Path(out_dir)
-    source = make_source(collection_cfg, seed)
+    lexicon = Lexicon.from_config(drugs) if drugs else None
+    source = make_source(collection_cfg, seed, lexicon)
     window = Window.from_config(collection_cfg["window"])
     disc = Discovery()
     # Naive dates in the config are UTC days (Window.from_config); say so where posts are dropped.
@@ -68,11 +76,13 @@ def collect(collection_cfg: dict, seed: int, salt: str, out_dir: str | Path) -> 
                     where, row = origin.get(p.id, ("", ""))
                     skipped.append({"file": where, "row": row, "post_id": p.id, "reason": outside})
         else:
+            if lexicon is None:
+                raise ValueError("drugs: the drug lexicon is missing; loop 2 needs it")
             for post in discover(
                 source,
                 collection_cfg["seed_hashtags"],
                 window,
-                collection_cfg["drug_keywords"],
+                lexicon,
                 collection_cfg["loops"],
                 disc,
             ):

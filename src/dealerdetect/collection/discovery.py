@@ -5,8 +5,10 @@ initial set of hashtags used. [...] We then filtered out the hashtags from each 
 other hashtags that contained keywords associated with controlled substances and illicit drugs
 [...]. Hashtags that contained opioid and drug-related keywords or combinations thereof were then
 added to the hashtag list so they could be searched in a second loop." The paper inspected
-co-occurring hashtags by hand; here a configurable keyword list (``collection.drug_keywords``)
-stands in for that inspection and the discovery log records every decision.
+co-occurring hashtags by hand; here the study's drug lexicon (config ``drugs``,
+:mod:`dealerdetect.drugs`) stands in for that inspection and the discovery log records every
+decision. A seed under which the source holds no post is logged by name; when no seed gives a
+post, collection stops with one error naming them all.
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ from __future__ import annotations
 import copy
 import logging
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from ..drugs import Lexicon
 from ..posts import Post
+from . import CollectionError
 from .base import Source, Window
 
 log = logging.getLogger(__name__)
@@ -27,10 +31,12 @@ log = logging.getLogger(__name__)
 class HashtagRecord:
     hashtag: str
     loop: int  # the loop in which the hashtag was searched
-    reason: str  # "seed" or "keyword:<kw>"
+    reason: str  # "seed" or "drug:<family>:<term>" (the lexicon term that matched)
     cooccurrences: int = 0  # posts of loop 1 carrying it (0 for seeds)
     posts: int = 0  # hits collected under it
-    status: str = "pending"  # "done", or "error: ..." when the source refused it
+    # "done", "no posts ..." for a seed the source holds nothing under, or "error: ..." when
+    # the source refused it
+    status: str = "pending"
 
 
 @dataclass
@@ -45,7 +51,7 @@ class Discovery:
                 {
                     "hashtag": tag,
                     "loop": 0,
-                    "reason": "not a drug keyword",
+                    "reason": "not in the drug lexicon",
                     "cooccurrences": n,
                     "posts": 0,
                     "status": "not followed",
@@ -54,13 +60,10 @@ class Discovery:
         return out
 
 
-def matching_keyword(hashtag: str, keywords: Iterable[str]) -> str | None:
-    """The first drug keyword contained in ``hashtag`` (case-insensitive), or None."""
-    h = hashtag.lower()
-    for kw in keywords:
-        if kw.lower() in h:
-            return kw
-    return None
+def matching_keyword(hashtag: str, lexicon: Lexicon) -> str | None:
+    """``<family>:<term>`` when the lexicon matches ``hashtag``, else None."""
+    m = lexicon.match(hashtag)
+    return f"{m.family}:{m.term}" if m else None
 
 
 def normalise_tag(tag: str) -> str:
@@ -71,7 +74,7 @@ def discover(
     source: Source,
     seeds: list[str],
     window: Window,
-    drug_keywords: list[str],
+    lexicon: Lexicon,
     loops: int = 2,
     discovery: Discovery | None = None,
 ) -> Iterator[Post]:
@@ -101,15 +104,25 @@ def discover(
                 yield post
             rec.status = "done"
             log.info("loop %d: #%s gave %d posts", loop, rec.hashtag, rec.posts)
+            if rec.reason == "seed" and not rec.posts:
+                rec.status = "no posts: the source holds no post under this seed in the window"
+                log.warning("seed #%s collected no posts", rec.hashtag)
+        if loop == 1 and not any(r.posts for r in disc.hashtags):
+            names = ", ".join(f"#{r.hashtag}" for r in disc.hashtags)
+            raise CollectionError(
+                f"collection.seed_hashtags: no seed collected a post in the window "
+                f"({names}); the {getattr(source, 'name', 'source')} source holds nothing "
+                "under them. Check the spelling or pick seeds the source knows."
+            )
         if loop == loops:
             break
         frontier = []
         for tag, n in sorted(cooc.items(), key=lambda kv: (-kv[1], kv[0])):
             if tag in searched:
                 continue
-            kw = matching_keyword(tag, drug_keywords)
+            kw = matching_keyword(tag, lexicon)
             if kw:
-                frontier.append(HashtagRecord(tag, loop + 1, f"keyword:{kw}", n))
+                frontier.append(HashtagRecord(tag, loop + 1, f"drug:{kw}", n))
             else:
                 disc.rejected[tag] += n
         if not frontier:

@@ -6,6 +6,7 @@ redaction (``corpus.build_corpus``) and only their kinds were kept.
 
 from __future__ import annotations
 
+from collections import Counter
 from functools import lru_cache
 
 import pandas as pd
@@ -13,6 +14,7 @@ import yaml
 
 from ..contacts import APPS
 from ..corpus import DATA, paper_corpus
+from ..drugs import Lexicon
 from ..posts import extract_hashtags
 from ..preprocessing import dedupe_posts
 
@@ -26,13 +28,17 @@ def hashtag_groups() -> dict[str, list[str]]:
     return yaml.safe_load((DATA / "hashtag_groups.yaml").read_text())
 
 
-def hashtag_group(tag: str) -> str | None:
-    """The paper's group of a hashtag: codeword, drug_name, sale_shipping or None."""
-    g = hashtag_groups()
+def hashtag_group(tag: str, lexicon: Lexicon) -> str | None:
+    """The paper's group of a hashtag: drug_name (equals a family's proper name), codeword
+    (any other hashtag the drug lexicon assigns to a family: misspellings, slang, compounds),
+    sale_shipping, or None. Drug groups come from the lexicon (config ``drugs``); the sale
+    stems from hashtag_groups.yaml (equal, or starts or ends with a stem of 4+ letters)."""
     t = tag.lower().lstrip("#")
-    for group in ("codeword", "drug_name", "sale_shipping"):
-        if any(t == s or (len(s) >= 4 and (t.startswith(s) or t.endswith(s))) for s in g[group]):
-            return group
+    if lexicon.match(t):
+        return "drug_name" if lexicon.is_drug_name(t) else "codeword"
+    stems = hashtag_groups()["sale_shipping"]
+    if any(t == s or (len(s) >= 4 and (t.startswith(s) or t.endswith(s))) for s in stems):
+        return "sale_shipping"
     return None
 
 
@@ -41,8 +47,9 @@ def has_sale_language(text: str) -> bool:
     return any(p in low for p in hashtag_groups()["sale_phrases"])
 
 
-def characterize(corpus: pd.DataFrame) -> pd.DataFrame:
-    """One row per measure: dealer posts carrying it, percent, and the paper's figures."""
+def characterize(corpus: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
+    """One row per measure: dealer posts carrying it, percent, and the paper's figures; the
+    drug families of the lexicon found in dealer posts, most posts first."""
     posts = dedupe_posts(corpus)
     dealers = posts[posts["label"] == 1]
     n = len(dealers)
@@ -50,7 +57,8 @@ def characterize(corpus: pd.DataFrame) -> pd.DataFrame:
     pn = paper["dealer_posts"]
     contacts = dealers["contacts"].map(set)
     caption_tags = dealers["caption"].map(extract_hashtags)
-    groups = dealers["hashtags"].map(lambda ts: {hashtag_group(t) for t in ts} - {None})
+    groups = dealers["hashtags"].map(lambda ts: {hashtag_group(t, lexicon) for t in ts} - {None})
+    families = Counter(f for ts in dealers["hashtags"] for f in lexicon.families_of(ts))
     rows = [
         ("corpus", "dealer posts", n, paper["dealer_posts"]),
         ("corpus", "unique dealer users", dealers["user"].nunique(), paper["dealer_users"]),
@@ -81,6 +89,8 @@ def characterize(corpus: pd.DataFrame) -> pd.DataFrame:
             None,
         ),
     ]
+    for fam, k in sorted(families.items(), key=lambda kv: (-kv[1], lexicon.keys.index(kv[0]))):
+        rows.append(("drug family", lexicon[fam].name, k, None))
     for app in APP_ORDER:
         rows.append(
             (

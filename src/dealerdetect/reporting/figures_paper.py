@@ -143,6 +143,14 @@ def table2_bars(table2: pd.DataFrame, stem) -> list[Path]:
     require(table2, columns, "table2")
     if table2.empty:
         raise ValueError("table2 frame is empty")
+    # A family's "any hashtag" row and the hashtags the paper reports; a run with other seeds
+    # (no paper rows) shows each family's top two hashtags. At most 40 rows stay readable.
+    is_total = table2["hashtag"].astype(str).str.lower() == "total"
+    if table2["paper_posts"].notna().any():
+        keep = is_total | table2["paper_posts"].notna()
+    else:
+        keep = is_total | (table2.groupby("drug", sort=False).cumcount() < 2)
+    table2 = table2[keep].head(40)
     labels = [
         f"{d}: any hashtag" if str(h).lower() == "total" else f"{h}  ({d})"
         for d, h in zip(table2["drug"], table2["hashtag"], strict=True)

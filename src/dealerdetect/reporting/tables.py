@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
 
 from .. import registry
 from ..corpus import DATA, paper_table2
+from ..drugs import Lexicon, normalise
 from ..preprocessing import dedupe_posts
 
 MEASURES = (
@@ -138,37 +140,113 @@ def table1_note(
     return note
 
 
-def table2(corpus: pd.DataFrame) -> pd.DataFrame:
-    """Dealer posts per Table-2 hashtag and per drug (any of its hashtags), beside the paper."""
+# The paper's initial hashtags: Table 2's paper columns stand beside a run seeded with these.
+PAPER_SEEDS = frozenset({"xanaxangel", "percocert", "adderrall", "hydrocodoneacetaminophen"})
+TOP_HASHTAGS = 5  # hashtags listed per family (the paper lists two to five)
+
+
+def is_paper_seeds(seeds) -> bool:
+    return {normalise(s) for s in seeds or ()} == PAPER_SEEDS
+
+
+def table2(
+    corpus: pd.DataFrame,
+    lexicon: Lexicon,
+    seeds=(),
+    loops: int | None = None,
+    top: int = TOP_HASHTAGS,
+) -> pd.DataFrame:
+    """Table 2 for the study that ran: per lexicon family found in the dealer posts, the posts
+    with any of its hashtags (row "Total") and its ``top`` hashtags by posts, families sorted by
+    posts. Hashtags are matched to families by the lexicon's rule (:mod:`dealerdetect.drugs`),
+    so a hashtag nobody listed (``#fentanylpatch``) counts under its family.
+
+    The paper's numbers stand beside the rows they correspond to only when ``seeds`` are the
+    paper's; the paper's hashtags of a family are then listed even when outside the top.
+    ``seeds`` and ``loops`` are written in every row: the table says what produced it.
+    """
     posts = dedupe_posts(corpus)
     dealers = posts[posts["label"] == 1]
     n = len(dealers)
-    tags = dealers["hashtags"].map(lambda ts: {t.lower() for t in ts})
-    paper = paper_table2()
+    per_family: dict[str, Counter] = {}
+    family_posts: Counter = Counter()
+    for tags in dealers["hashtags"]:
+        seen: dict[str, set[str]] = {}
+        for t in {normalise(t) for t in tags}:
+            fam = lexicon.family_of(t)
+            if fam:
+                seen.setdefault(fam, set()).add(t)
+        for fam, ts in seen.items():
+            family_posts[fam] += 1
+            per_family.setdefault(fam, Counter()).update(ts)
+    paper = paper_table2() if is_paper_seeds(seeds) else None
+    paper_rows = {}
+    if paper is not None:
+        for _, r in paper.iterrows():
+            # The paper prints #oxycodone twice; the later row (212) is the one that adds up.
+            paper_rows[(r["drug"], normalise(r["hashtag"]))] = r
+    order = {f: i for i, f in enumerate(lexicon.keys)}
+    families = sorted(family_posts, key=lambda f: (-family_posts[f], order[f]))
+    if paper is not None:  # the paper's families stay in the table even when none were found
+        families += [f for f in dict.fromkeys(paper["drug"]) if f not in family_posts]
+    seeds_text = " ".join(f"#{normalise(s)}" for s in seeds or ())
     rows = []
-    for drug, group in paper.groupby("drug", sort=False):
-        drug_tags = {h.lstrip("#").lower() for h in group["hashtag"] if h != "Total"}
-        for _, r in group.iterrows():
-            wanted = drug_tags if r["hashtag"] == "Total" else {r["hashtag"].lstrip("#").lower()}
-            count = int(tags.map(lambda s, w=wanted: bool(s & w)).sum())
-            rows.append(
-                {
-                    "drug": drug,
-                    "hashtag": r["hashtag"],
-                    "posts": count,
-                    "percent": round(100.0 * count / n, 2) if n else 0.0,
-                    "paper_posts": int(r["posts"]),
-                    "paper_percent": float(r["percent"]),
-                    "paper_duplicate": bool(r["paper_duplicate"]),
-                }
-            )
-    return pd.DataFrame(rows)
+
+    def row(fam, tag, count, duplicate=False):
+        p = paper_rows.get((fam, normalise(tag)))
+        rows.append(
+            {
+                "family": fam,
+                "drug": lexicon[fam].name if fam in lexicon.keys else fam,
+                "hashtag": tag,
+                "posts": int(count),
+                "percent": round(100.0 * count / n, 2) if n else 0.0,
+                "paper_posts": int(p["posts"]) if p is not None else None,
+                "paper_percent": float(p["percent"]) if p is not None else None,
+                "paper_duplicate": bool(p["paper_duplicate"]) if p is not None else False,
+                "seeds": seeds_text,
+                "loops": loops,
+            }
+        )
+
+    for fam in families:
+        counts = per_family.get(fam, Counter())
+        shown = [t for t, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]]
+        if paper is not None:
+            shown += [
+                normalise(h)
+                for h in paper.loc[paper["drug"] == fam, "hashtag"]
+                if h != "Total" and normalise(h) not in shown
+            ]
+        for t in dict.fromkeys(shown):
+            row(fam, f"#{t}", counts.get(t, 0))
+        row(fam, "Total", family_posts.get(fam, 0))
+    return pd.DataFrame(rows, columns=TABLE2_COLUMNS)
+
+
+TABLE2_COLUMNS = [
+    "family",
+    "drug",
+    "hashtag",
+    "posts",
+    "percent",
+    "paper_posts",
+    "paper_percent",
+    "paper_duplicate",
+    "seeds",
+    "loops",
+]
 
 
 def table2_markdown(t2: pd.DataFrame, dealer_posts: int, note: str = "") -> str:
+    paper = t2["paper_posts"].notna().any()
+    seeds = t2["seeds"].iloc[0] if len(t2) else ""
+    loops = t2["loops"].iloc[0] if len(t2) else ""
     lines = [
-        f"**Table 2.** Number of dealer posts related to controlled substance hashtags "
-        f"(this run N={dealer_posts}; paper N=1228). Each cell: this run (paper).",
+        f"**Table 2.** Dealer posts per drug family of the lexicon and its top hashtags "
+        f"(this run N={dealer_posts}"
+        + ("; paper N=1228). Each cell: this run — paper." if paper else ").")
+        + f" Seeds: {seeds or '–'}; loops: {loops}.",
         "",
         "| Drug name | Hashtag | Posts, n (%) |",
         "|---|---|---:|",
@@ -178,15 +256,23 @@ def table2_markdown(t2: pd.DataFrame, dealer_posts: int, note: str = "") -> str:
         drug = r["drug"] if r["drug"] != last else ""
         last = r["drug"]
         tag = f"{r['hashtag']}\\*" if r["paper_duplicate"] else r["hashtag"]
-        lines.append(
-            f"| {drug} | {tag} | {r['posts']} ({r['percent']:.1f}) — paper "
-            f"{r['paper_posts']} ({r['paper_percent']:.1f}) |"
-        )
-    lines += [
-        "",
-        "\\* The paper prints #oxycodone twice (30 posts and 212 posts); this run counts "
-        "the one hashtag once and shows its count on both rows.",
-    ]
+        if r["hashtag"] == "Total":
+            tag = "**any of its hashtags**"
+        cell = f"{r['posts']} ({r['percent']:.1f})"
+        if pd.notna(r["paper_posts"]):
+            cell += f" — paper {int(r['paper_posts'])} ({r['paper_percent']:.1f})"
+        lines.append(f"| {drug} | {tag} | {cell} |")
+    if paper:
+        lines += [
+            "",
+            "\\* The paper prints #oxycodone twice (30 posts and 212 posts); the 212 row is shown.",
+        ]
+    else:
+        lines += [
+            "",
+            "The paper's numbers are shown only for a run seeded with the paper's hashtags "
+            "(#xanaxangel #percocert #adderrall #hydrocodoneacetaminophen).",
+        ]
     if note:
         lines += ["", note]
     return "\n".join(lines) + "\n"

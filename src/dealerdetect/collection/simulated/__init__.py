@@ -49,24 +49,27 @@ class SimulatedSource(Source):
 
     ``scale`` multiplies the number of accounts and posts (1.0 = the paper's corpus; 0.03 gives
     a few hundred posts). ``window`` is the collection window the world is calibrated to (the
-    paper's when None); feeds reach 40 days before it and 9 days past it. The world is built
+    paper's when None); feeds reach 40 days before it and 9 days past it. ``lexicon`` (the
+    study's ``drugs.Lexicon``) adds the open market, one segment per family (market.py); without
+    it the world is the paper's sphere only. The world is built
     on first use and shared between sources with the same arguments.
     """
 
     name = "simulated"
 
-    def __init__(self, seed: int, scale: float = 1.0, window: Window | None = None):
+    def __init__(self, seed: int, scale: float = 1.0, window: Window | None = None, lexicon=None):
         if scale <= 0:
             raise ValueError(f"simulated source: scale must be positive, got {scale}")
         self.seed = int(seed)
         self.scale = float(scale)
         self.window = window or default_window()
+        self.lexicon = lexicon  # a drugs.Lexicon: one open-market segment per family
         self._world: World | None = None
 
     @property
     def world(self) -> World:
         if self._world is None:
-            self._world = build_world(self.seed, self.scale, self.window)
+            self._world = build_world(self.seed, self.scale, self.window, self.lexicon)
         return self._world
 
     def feed(self, hashtag: str) -> Iterator[Post]:

@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
+from ...drugs import Lexicon
 from ...posts import extract_hashtags
 from ..base import Window
 from .annotators import Coders
 from .comments import CommentWriter, Crowd
 from .data import Vocabulary, load, vocabulary
 from .dealers import AdWriter, DealerMarket
+from .market import OpenMarket
 from .model import Account, Draft, SimPost, Timeline, iso
 from .personas import Population
 from .rand import Rand, apportion, scaled
@@ -56,10 +58,11 @@ class World:
 class WorldBuilder:
     """Wires the world's parts together and runs them in a fixed order."""
 
-    def __init__(self, seed: int, scale: float, window: Window):
+    def __init__(self, seed: int, scale: float, window: Window, lexicon: Lexicon | None = None):
         if scale <= 0:
             raise ValueError(f"simulated world: scale must be positive, got {scale}")
         self.seed, self.scale, self.window = seed, scale, window
+        self.lexicon = lexicon  # None: the paper's sphere only, no open market
         self.cfg = load("world")
         self.vocab: Vocabulary = vocabulary()
         lex, names = load("lexicon"), load("names")
@@ -88,13 +91,14 @@ class WorldBuilder:
     def build(self) -> World:
         t0 = time.perf_counter()
         accounts: list[Account] = []
+        writer = AdWriter(self.vocab, self.filler, self.contacts, self.tags)
         market = DealerMarket(
             self.seed,
             self.scale,
             self.timeline,
             self.namer,
             self.vocab,
-            AdWriter(self.vocab, self.filler, self.contacts, self.tags),
+            writer,
             self.comments,
         )
         accounts += market.accounts()
@@ -136,7 +140,28 @@ class WorldBuilder:
             accounts += accs
             drafts += ds
 
-        posts = self.finish(drafts)
+        # The open market comes last and draws from streams of its own, so the paper's sphere
+        # (its accounts, texts, ids and calibration) is the same with or without it, but for
+        # the bridge tags some of its posts gain.
+        open_drafts: list[Draft] = []
+        if self.lexicon is not None:
+            open_market = OpenMarket(
+                self.seed,
+                self.scale,
+                self.lexicon,
+                self.timeline,
+                self.vocab,
+                writer,
+                self.comments,
+                self.namer,
+                (self.filler, self.contacts, self.tags, self.crowd),
+            )
+            accs, open_drafts = open_market.build()
+            accounts += accs
+            open_market.bridge(drafts)
+        used: set[str] = set()
+        posts = self.finish(drafts, Rand(self.seed, "ids"), used)
+        posts += self.finish(open_drafts, Rand(self.seed, "ids/open"), used)
         return World(
             seed=self.seed,
             scale=self.scale,
@@ -146,10 +171,8 @@ class WorldBuilder:
             build_seconds=time.perf_counter() - t0,
         )
 
-    def finish(self, drafts: list[Draft]) -> list[SimPost]:
-        """Give every draft a unique shortcode-like id and freeze it."""
-        rng = Rand(self.seed, "ids")
-        used: set[str] = set()
+    def finish(self, drafts: list[Draft], rng: Rand, used: set[str]) -> list[SimPost]:
+        """Give every draft a unique shortcode-like id (not in ``used``) and freeze it."""
         out = []
         for d in sorted(drafts, key=lambda d: d.time):
             while True:
@@ -186,11 +209,16 @@ def freeze(pid: str, d: Draft) -> SimPost:
 
 
 @lru_cache(maxsize=4)
-def _cached(seed: int, scale: float, start: datetime, end: datetime) -> World:
-    return WorldBuilder(seed, scale, Window(start, end)).build()
+def _cached(
+    seed: int, scale: float, start: datetime, end: datetime, lexicon: Lexicon | None
+) -> World:
+    return WorldBuilder(seed, scale, Window(start, end), lexicon).build()
 
 
-def build_world(seed: int, scale: float = 1.0, window: Window | None = None) -> World:
-    """The world for (seed, scale, window); worlds are immutable, so a few are cached."""
+def build_world(
+    seed: int, scale: float = 1.0, window: Window | None = None, lexicon: Lexicon | None = None
+) -> World:
+    """The world for (seed, scale, window, lexicon); worlds are immutable, so a few are cached.
+    Without a lexicon the world holds the paper's sphere only (no open market)."""
     w = window or default_window()
-    return _cached(int(seed), float(scale), w.start, w.end)
+    return _cached(int(seed), float(scale), w.start, w.end, lexicon)
