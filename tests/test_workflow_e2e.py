@@ -97,7 +97,7 @@ def test_both_protocols_by_default_give_the_gap_the_headline_and_accounts(tiny_r
 
     gap = pd.read_csv(tiny_run / "results/tables/protocol_gap.csv")
     assert list(gap.columns) == GAP_COLUMNS and len(gap) == 3 * 4  # variants x models
-    assert (gap["f1_paper"] - gap["f1_grouped"] - gap["gap"]).abs().max() < 0.02
+    assert (gap["f1_paper"] - gap["f1_protocol"] - gap["gap"]).abs().max() < 0.02
     headline = (tiny_run / "results/tables/headline.md").read_text()
     assert "F1 drops by" in headline and "SVM" in headline
     ext = pd.read_csv(tiny_run / "results/tables/table1_extended.csv")
