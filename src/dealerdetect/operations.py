@@ -129,7 +129,8 @@ def contact_values(text: str, phone_regions=None) -> list[tuple[str, str]]:
 
     One function on top of ``contacts.find_contacts``, so that a shared normalizer can replace it.
     """
-    text = str(text)
+    # Full-width and other compatibility forms ("ｗｉｃｋｒ: ｐｌｕｇ") read as their ASCII twins.
+    text = unicodedata.normalize("NFKC", str(text))
     regions = regions_key(phone_regions)
     out: set[tuple[str, str]] = set()
     for c in find_contacts(text, regions):
@@ -244,7 +245,9 @@ def near_duplicates(ids, captions, config: dict | None = None) -> pd.DataFrame:
     for post_id, caption in texts.items():
         if len(words(caption)) >= int(s["min_words"]):
             sets[post_id] = shingles(caption, size)
-    lsh = MinHashLSH(threshold=thr, num_perm=int(s["num_perm"]))
+    # Candidates a little below a threshold near 1 (datasketch needs two bands or more); the
+    # exact Jaccard decides.
+    lsh = MinHashLSH(threshold=min(thr, 0.95), num_perm=int(s["num_perm"]))
     # Identical shingle sets share one signature: pasted ads are common, MinHash is the cost.
     by_set: dict[frozenset, list[str]] = defaultdict(list)
     for post_id, sh in sets.items():
