@@ -317,3 +317,45 @@ def test_the_hashes_under_data_are_salted(small_study):
     assert not set(hashes["hash"]) & plain
     other = {ops.contact_hash(k, v, SALT + "-other") for k, v in values}
     assert not set(hashes["hash"]) & other
+
+
+# --- the simulated world's rings share contacts at the documented rate -------------------------
+
+
+def _ring_dealers(n_rings=200, size=4):
+    from dealerdetect.collection.simulated.model import Account, DealerProfile
+    from dealerdetect.collection.simulated.text import Identity
+
+    out = []
+    for r in range(n_rings):
+        for m in range(size):
+            prof = DealerProfile([], [], [], [], "full", {}, ring=r)
+            out.append(Account(f"d{r}_{m}", "dealer", Identity(f"h{r}_{m}", f"+1{r}{m}", ""), prof))
+    out.append(
+        Account(
+            "loner", "dealer", Identity("solo", "+1", ""), DealerProfile([], [], [], [], "full", {})
+        )
+    )
+    return out
+
+
+@pytest.mark.parametrize("rate", [0.0, 0.5, 1.0])
+def test_ring_members_share_the_first_members_contacts_at_the_rate(rate):
+    from dealerdetect.collection.simulated.dealers import share_ring_contacts
+    from dealerdetect.collection.simulated.rand import Rand
+
+    dealers = _ring_dealers()
+    shared = share_ring_contacts(dealers, rate, Rand(1, "test"))
+    members = 200 * 3  # every ring member after the first
+    assert shared == sum(d.identity.handle != d.handle.replace("d", "h", 1) for d in dealers[:-1])
+    assert shared / members == pytest.approx(rate, abs=0.06)
+    for d in dealers[:-1]:
+        first = d.handle.split("_")[0] + "_0"
+        assert d.identity.handle in (d.handle.replace("d", "h", 1), first.replace("d", "h", 1))
+    assert dealers[-1].identity.handle == "solo"  # no ring, own contacts
+
+
+def test_the_world_yaml_documents_the_ring_contact_rate():
+    from dealerdetect.collection.simulated.data import load
+
+    assert 0 <= load("world")["dealers"]["ring_contact_share"] <= 1
