@@ -168,6 +168,7 @@ rule headline:
         gap=rules.table1_extended.output.gap,
         summary=rules.label_corpus.output.summary,
         folds=expand("results/cv/{protocol}/fold_metrics.csv", protocol=PROTOCOLS),
+        leakage=rules.leakage.output.csv,
     output:
         md=report(
             "results/tables/headline.md",
