@@ -581,6 +581,14 @@ def leakage_sentence(table: pd.DataFrame, variant_order=()) -> str:
     t = table[table["variant"] == order[0]].set_index("protocol")
     parts = [f"`{p}` {t.at[p, 'dealer_near_duplicate_in_training']:.0f}%" for p in t.index]
     best = t["dealer_near_duplicate_in_training"].idxmin()
+    if "operation" not in t.index and "grouped" in t.index:
+        share = t.at["grouped", "dealer_operation_in_training"]
+        return (
+            f"**Of the dealer posts tested ({order[0]}), this share has a near-identical post in "
+            f"the training folds: {', '.join(parts)}; under `grouped` folds {share:.0f}% still "
+            "have their operation (another account sharing a contact or an ad) in training. Add "
+            "`operation` to `cv.protocols` to measure F1 on sellers the model has not seen.**"
+        )
     return (
         f"**Of the dealer posts tested ({order[0]}), this share has a near-identical post in "
         f"the training folds: {', '.join(parts)}. Quote F1 under `{best}` folds, the protocol "
