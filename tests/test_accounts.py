@@ -234,3 +234,41 @@ def test_posts_scored_exactly_one_give_finite_ranks_and_more_of_them_rank_higher
     one, two = noisy_or_evidence([1.0]), noisy_or_evidence([1.0, 1.0])
     assert np.isfinite(one) and np.isfinite(two) and two > one
     assert noisy_or([1.0, 0.0]) == pytest.approx(1.0)
+
+
+def test_operations_are_scored_by_their_best_account_and_ranked_with_precision_at_k(tmp_path):
+    # A and D are one operation (max .9, a dealer); B and C alone. Max rule: o_ad .9, B .4, C .3.
+    members = pd.DataFrame(
+        {
+            "user": [A, B, C, D],
+            "operation": ["o_" + "a" * 12, "o_" + "b" * 12, "o_" + "c" * 12, "o_" + "a" * 12],
+        }
+    )
+    table = accounts.operation_scores(accounts.account_scores(OOF, USERS), members)
+    mx = table[table["rule"] == "max"].set_index("operation")
+    assert mx["score"].to_dict() == pytest.approx(
+        {"o_" + "a" * 12: 0.9, "o_" + "b" * 12: 0.4, "o_" + "c" * 12: 0.3}
+    )
+    assert mx["label"].to_dict() == {"o_" + "a" * 12: 1, "o_" + "b" * 12: 0, "o_" + "c" * 12: 1}
+    assert mx.loc["o_" + "a" * 12, "accounts"] == 2
+    ops = pd.DataFrame(
+        {
+            "operation": ["o_" + "a" * 12, "o_" + "b" * 12, "o_" + "c" * 12],
+            "accounts": [2, 1, 1],
+            "posts": [4, 3, 1],
+            "dealer_posts": [1, 0, 1],
+            "dealer_accounts": [1, 0, 1],
+            "link_kinds": ["phone", "", ""],
+        }
+    )
+    metrics, ranked = accounts.write_operation_ranking(
+        OOF, USERS, members, ops, tmp_path / "m.csv", tmp_path / "r.csv", ks=(1, 2)
+    )
+    m = metrics[metrics["rule"] == "max"].iloc[0]
+    assert (m["operations"], m["dealer_operations"], m["protocol"]) == (3, 2, "operation")
+    assert m["precision_at_1"] == 1.0 and m["precision_at_2"] == 0.5
+    assert (
+        ranked["operation"].iloc[0] == "o_" + "a" * 12 and ranked["link_kinds"].iloc[0] == "phone"
+    )
+    with pytest.raises(ValueError, match="no operation"):
+        accounts.operation_scores(accounts.account_scores(OOF, USERS), members.iloc[:3])

@@ -111,3 +111,34 @@ def test_scan_reads_binary_model_files(tmp_path):
     seen = " ".join(text for _, text in texts_under(tmp_path))
     for raw in ("plugdaddy420", "5551239876", "xanplug99", "bigplug77"):
         assert raw in seen
+
+
+def test_operations_outputs_are_scanned_and_the_contact_hashes_are_salted(tiny_run):
+    """The study's contacts, canonical as the operations step reads them, are in no file under
+    results/; under data/ only their hashes with the study's salt are."""
+    import hashlib
+
+    from conftest import TINY_SALT
+
+    from dealerdetect import operations
+    from dealerdetect.posts import read_jsonl
+
+    values = set()
+    for p in read_jsonl(tiny_run / "data/raw/simulated/posts.jsonl"):
+        own = " ".join(c.text for c in p.comments if c.user == p.user)
+        values.update(operations.contact_values(p.caption + "\n" + own))
+    assert len(values) > 10
+    needles = {v.casefold() for _, v in values if len(v) >= 5}
+    needles |= {v.lstrip("+") for k, v in values if k == "phone"}
+    for name in ("operations.csv", "members.csv", "near_duplicates.csv", "operations_ranked.csv"):
+        assert (tiny_run / "results/accounts" / name).exists(), name
+    for path, text in texts_under(tiny_run / "results"):
+        low = text.casefold()
+        found = [v for v in needles if v in low]
+        assert not found, f"{path}: {found[:3]}"
+    hashes = pd.read_csv(tiny_run / "data/operations/simulated/contact_hashes.csv")
+    salted = {operations.contact_hash(k, v, TINY_SALT) for k, v in values}
+    plain = {hashlib.sha256(v.encode()).hexdigest() for _, v in values}
+    assert len(hashes) and set(hashes["hash"]) <= salted and not set(hashes["hash"]) & plain
+    raw = (tiny_run / "data/operations/simulated/contact_hashes.csv").read_text().casefold()
+    assert not [v for v in needles if v in raw]

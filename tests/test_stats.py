@@ -248,6 +248,7 @@ def test_protocol_gap_pairs_posts_across_protocols():
         np.sum((g == 0) & (y == 1)),
     )
     assert row["posts"] == 40 and row["f1_paper"] == 100.0
-    assert row["f1_grouped"] == pytest.approx(100 * 2 * tp / (2 * tp + fp + fn), abs=0.01)
-    assert row["gap"] == pytest.approx(row["f1_paper"] - row["f1_grouped"], abs=0.02)
+    assert row["protocol"] == "grouped"
+    assert row["f1_protocol"] == pytest.approx(100 * 2 * tp / (2 * tp + fp + fn), abs=0.01)
+    assert row["gap"] == pytest.approx(row["f1_paper"] - row["f1_protocol"], abs=0.02)
     assert row["gap_ci_low"] > 0 and row["mcnemar_p"] < 0.05

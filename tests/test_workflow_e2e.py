@@ -103,7 +103,7 @@ def test_both_protocols_by_default_give_the_gap_the_headline_and_accounts(tiny_r
 
     gap = pd.read_csv(tiny_run / "results/tables/protocol_gap.csv")
     assert list(gap.columns) == GAP_COLUMNS and len(gap) == 3 * 4  # variants x models
-    assert (gap["f1_paper"] - gap["f1_grouped"] - gap["gap"]).abs().max() < 0.02
+    assert (gap["f1_paper"] - gap["f1_protocol"] - gap["gap"]).abs().max() < 0.02
     headline = (tiny_run / "results/tables/headline.md").read_text()
     assert "F1 drops by" in headline and "SVM" in headline
     ext = pd.read_csv(tiny_run / "results/tables/table1_extended.csv")
@@ -131,3 +131,22 @@ def test_benchmark_summary_of_a_run(tiny_run):
     floor = float(out.split("no schedule finishes in under ")[1].split(" s")[0])
     cpu = float(out.split("CPU time of all jobs: ")[1].split(" s")[0])
     assert cpu > 0 and floor == pytest.approx(cpu / 2, abs=1)
+
+
+def test_operations_leakage_and_operation_ranking_are_written(tiny_run):
+    from dealerdetect.operations import LEAKAGE_COLUMNS, OPERATION_COLUMNS
+
+    ops = pd.read_csv(tiny_run / "results/accounts/operations.csv")
+    assert list(ops.columns) == list(OPERATION_COLUMNS)
+    members = pd.read_csv(tiny_run / "results/accounts/members.csv")
+    assert ops["accounts"].sum() == len(members) == members["user"].nunique()
+    leak = pd.read_csv(tiny_run / "results/tables/leakage.csv")
+    assert list(leak.columns) == list(LEAKAGE_COLUMNS) and len(leak) == 2 * 3
+    grouped = leak[leak["protocol"] == "grouped"]
+    assert (grouped["account_in_training"] == 0).all()
+    assert "near-identical" in (tiny_run / "results/tables/leakage.md").read_text()
+    ranking = pd.read_csv(tiny_run / "results/tables/operation_ranking.csv")
+    assert (
+        set(ranking["protocol"]) == {"grouped"} and ranking["precision_at_10"].between(0, 1).all()
+    )
+    assert (tiny_run / "results/figures/operations.png").stat().st_size > 1000

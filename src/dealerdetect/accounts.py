@@ -316,3 +316,89 @@ def write_accounts(
     metrics.to_csv(out_csv, index=False)
     ranked.to_csv(ranked_csv, index=False)
     return metrics, ranked
+
+
+# --- operations: accounts linked by a shared contact or pasted ad (dealerdetect.operations) ---
+
+OPERATION_RANKED_COLUMNS = (
+    "variant",
+    "model",
+    "rule",
+    "rank",
+    "operation",
+    "score",
+    "label",
+    "accounts",
+    "posts",
+    "link_kinds",
+)
+
+
+def operation_scores(accounts: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
+    """One row per variant, model, rule and operation: the best of its accounts' scores (and
+    rank scores), label 1 when any account is a dealer, and its number of scored accounts.
+
+    Each account was scored by models that never saw it; under folds grouped by operation also
+    none of its operation's other accounts, under folds grouped by user those may have trained
+    the model (the score is then optimistic)."""
+    _need(members, ("user", "operation"), "members frame")
+    op = dict(zip(members["user"].astype(str), members["operation"].astype(str), strict=True))
+    a = accounts.assign(operation=accounts["user"].astype(str).map(op))
+    if a["operation"].isna().any():
+        first = a.loc[a["operation"].isna(), "user"].iloc[0]
+        raise ValueError(f"accounts: user {first} has no operation")
+    g = a.groupby(["variant", "model", "rule", "operation"], sort=True)
+    out = g.agg(
+        score=("score", "max"),
+        rank_score=("rank_score", "max"),
+        label=("label", "max"),
+        accounts=("user", "nunique"),
+        n_posts=("n_posts", "sum"),
+    )
+    return out.reset_index()
+
+
+def write_operation_ranking(
+    oof,
+    users,
+    members,
+    operations,
+    out_csv,
+    ranked_csv,
+    protocol: str = "operation",
+    threshold: float = 0.5,
+    ks=TOP_K,
+    rules=RULES,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Operation-level metrics (P/R/F1, ROC/PR AUC, precision@k by operation) to ``out_csv`` and
+    the ranked operations of the best choice to ``ranked_csv`` (pseudonymous operation ids,
+    counts and link kinds only). ``protocol``: whose out-of-fold scores ``oof`` holds."""
+    members = _frames(members)
+    ops = _frames(operations).set_index("operation")
+    accounts = account_scores(_frames(oof), _frames(users), rules)
+    scored = operation_scores(accounts, members)
+    metrics = account_metrics(scored.drop(columns="accounts"), threshold, ks)
+    metrics = metrics.rename(
+        columns={"accounts": "operations", "dealer_accounts": "dealer_operations"}
+    )
+    metrics.insert(0, "protocol", protocol)
+    variant, model, rule = best_choice(metrics)
+    g = scored[
+        (scored["variant"] == variant) & (scored["model"] == model) & (scored["rule"] == rule)
+    ]
+    g = g.iloc[rank_order(g["rank_score"], g["operation"])].reset_index(drop=True)
+    g = g.assign(
+        rank=np.arange(1, len(g) + 1),
+        posts=g["operation"].map(ops["posts"]),
+        link_kinds=g["operation"].map(ops["link_kinds"]).fillna(""),
+    )
+    ranked = g[list(OPERATION_RANKED_COLUMNS)]
+    from .operations import OPERATION_RE
+
+    if not ranked["operation"].astype(str).map(OPERATION_RE.fullmatch).astype(bool).all():
+        raise ValueError("accounts: an operation id is not pseudonymous")
+    for path in (out_csv, ranked_csv):
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    metrics.to_csv(out_csv, index=False)
+    ranked.to_csv(ranked_csv, index=False)
+    return metrics, ranked

@@ -27,7 +27,8 @@ def make_folds(df: pd.DataFrame, n_splits: int, seed: int, protocol: str = "pape
     """Assign each row of a variant to a test fold (0-based). Same folds for every model.
 
     ``paper``: shuffled K-fold over posts, as the paper. ``grouped``: stratified K-fold grouped by
-    user, so no user's posts sit on both sides of a split. ``temporal``: K+1 time blocks, fold k
+    user, so no user's posts sit on both sides of a split. ``operation``: the same, grouped by
+    the ``operation`` column (accounts linked by a contact detail or pasted text). ``temporal``: K+1 time blocks, fold k
     trained on the blocks before it (the earliest block, fold -1, is never tested); needs a
     ``timestamp`` column.
     """
@@ -36,6 +37,10 @@ def make_folds(df: pd.DataFrame, n_splits: int, seed: int, protocol: str = "pape
             fold = paper_folds(df["id"], n_splits, seed)
         elif protocol == "grouped":
             fold = grouped_folds(df["id"], df["label"], df["user"], n_splits, seed)
+        elif protocol == "operation":
+            if "operation" not in df or df["operation"].isna().any():
+                raise ValueError("every post needs its operation (results/accounts/members.csv)")
+            fold = grouped_folds(df["id"], df["label"], df["operation"], n_splits, seed)
         elif protocol == "temporal":
             fold = temporal_folds(df["timestamp"], df["id"], n_splits)
         else:

@@ -84,7 +84,7 @@ MODEL_NAMES: tuple[str, ...] = tuple(MODELS)
 PAPER_MODELS: tuple[str, ...] = tuple(m.name for m in _MODELS if m.in_paper)
 BASELINE_MODELS: tuple[str, ...] = tuple(m.name for m in _MODELS if not m.in_paper)
 CLASSIC_MODELS: tuple[str, ...] = tuple(m.name for m in _MODELS if m.kind == "classic")
-PROTOCOLS: tuple[str, ...] = ("paper", "grouped", "temporal")
+PROTOCOLS: tuple[str, ...] = ("paper", "grouped", "operation", "temporal")
 
 
 def variant(name: str) -> VariantSpec:

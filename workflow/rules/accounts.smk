@@ -50,11 +50,125 @@ rule figure_accounts:
         "../scripts/figure.py"
 
 
+# Operations: accounts linked by a shared contact detail (salted hashes, read from the raw posts
+# before redaction) or near-identical text. The salt is no param: the job reads it from the
+# secret file named by collection.salt_file (not an input either: no rule writes it, the
+# collection creates it on first use).
+rule operations:
+    input:
+        raw=rules.collect_posts.output.posts,
+        corpus=rules.label_corpus.output.corpus,
+    output:
+        hashes=f"data/operations/{SOURCE}/contact_hashes.csv",
+        pairs="results/accounts/near_duplicates.csv",
+        members="results/accounts/members.csv",
+        operations=report(
+            "results/accounts/operations.csv",
+            caption="../report/operations.rst",
+            category="5. Accounts",
+        ),
+    log:
+        "logs/operations.log",
+    benchmark:
+        "benchmarks/operations.tsv"
+    conda:
+        "../../environment.yml"
+    params:
+        settings=config["operations"],
+        phone_regions=config["privacy"]["phone_regions"],
+        salt_file=config["collection"]["salt_file"],
+    script:
+        "../scripts/operations.py"
+
+
+rule operation_ranking:
+    input:
+        oof=f"results/cv/{OPERATION_PROTOCOL}/oof.parquet",
+        variants=lambda wc: expand(
+            "results/preprocess/{variant}.parquet", variant=usable_variants()
+        ),
+        members=rules.operations.output.members,
+        operations=rules.operations.output.operations,
+    output:
+        csv=report(
+            "results/tables/operation_ranking.csv",
+            caption="../report/operation_ranking.rst",
+            category="5. Accounts",
+        ),
+        ranked="results/accounts/operations_ranked.csv",
+    log:
+        "logs/operation_ranking.log",
+    benchmark:
+        "benchmarks/operation_ranking.tsv"
+    conda:
+        "../../environment.yml"
+    params:
+        threshold=config["cv"]["threshold"],
+        protocol=OPERATION_PROTOCOL,
+    script:
+        "../scripts/operation_ranking.py"
+
+
+rule leakage:
+    input:
+        folds=lambda wc: expand(
+            "results/cv/{protocol}/{variant}/folds.csv",
+            protocol=PROTOCOLS,
+            variant=usable_variants(),
+        ),
+        variants=lambda wc: expand(
+            "results/preprocess/{variant}.parquet", variant=usable_variants()
+        ),
+        members=rules.operations.output.members,
+        pairs=rules.operations.output.pairs,
+    output:
+        csv=report(
+            "results/tables/leakage.csv",
+            caption="../report/leakage.rst",
+            category="3. Models",
+        ),
+        md="results/tables/leakage.md",
+    log:
+        "logs/leakage.log",
+    benchmark:
+        "benchmarks/leakage.tsv"
+    conda:
+        "../../environment.yml"
+    params:
+        protocols=PROTOCOLS,
+        threshold=config["operations"]["jaccard_threshold"],
+    script:
+        "../scripts/leakage.py"
+
+
+rule figure_operations:
+    input:
+        operations=rules.operations.output.operations,
+    output:
+        png=report(
+            "results/figures/operations.png",
+            caption="../report/operations_figure.rst",
+            category="5. Accounts",
+        ),
+        svg="results/figures/operations.svg",
+    log:
+        "logs/figures/operations.log",
+    benchmark:
+        "benchmarks/figures/operations.tsv"
+    conda:
+        "../../environment.yml"
+    params:
+        kind="operations",
+    script:
+        "../scripts/figure.py"
+
+
 rule headline:
     input:
         gap=rules.table1_extended.output.gap,
         summary=rules.label_corpus.output.summary,
         folds=expand("results/cv/{protocol}/fold_metrics.csv", protocol=PROTOCOLS),
+        leakage=rules.leakage.output.csv,
     output:
         md=report(
             "results/tables/headline.md",

@@ -27,6 +27,8 @@ FOLDS = list(range(config["cv"]["folds"]))
 PER_JOB = config["cv"].get("folds_per_job") or len(FOLDS)
 PARTS = list(range(-(-len(FOLDS) // PER_JOB)))
 PROTOCOLS = config["cv"]["protocols"]
+# Operations are scored under folds grouped by operation when that protocol runs, else by user.
+OPERATION_PROTOCOL = "operation" if "operation" in PROTOCOLS else "grouped"
 
 
 # Collection needs the session and network of the submitting host; reporting is light.
@@ -44,6 +46,7 @@ localrules:
     figure_app_shares,
     figure_flow,
     figure_accounts,
+    figure_operations,
     headline,
 
 
@@ -197,6 +200,16 @@ def all_outputs(wildcards):
                 "results/figures/accounts.png",
             ]
             if "grouped" in PROTOCOLS
+            else []
+        )
+        + [
+            "results/accounts/operations.csv",
+            "results/tables/leakage.csv",
+            "results/figures/operations.png",
+        ]
+        + (
+            ["results/tables/operation_ranking.csv"]
+            if {"grouped", "operation"} & set(PROTOCOLS)
             else []
         )
     )

@@ -36,6 +36,10 @@ checkpoint preprocess:
 rule make_folds:
     input:
         variant="results/preprocess/{variant}.parquet",
+        # The operation protocol groups folds by operation (rule operations).
+        members=lambda wc: (
+            ["results/accounts/members.csv"] if wc.protocol == "operation" else []
+        ),
     output:
         folds="results/cv/{protocol}/{variant}/folds.csv",
     log:

@@ -16,6 +16,11 @@ from dealerdetect.reporting.settings import run_note  # noqa: E402
 sm = snakemake  # noqa: F821
 summary = read_summary(sm.input.summary)
 text = protocol_headline(pd.read_csv(sm.input.gap)) + "\n"
+# Beside the gap, what the folds leak (near-duplicates, accounts, operations in training).
+from dealerdetect.operations import leakage_sentence  # noqa: E402
+from dealerdetect.registry import VARIANT_NAMES  # noqa: E402
+
+text += leakage_sentence(pd.read_csv(sm.input.leakage), VARIANT_NAMES) + "\n\n"
 text += run_note(sm.params.source, sm.params.protocols, sm.params.lstm, summary) + "\n"
 folds = pd.concat(
     [

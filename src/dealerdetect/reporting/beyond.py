@@ -56,19 +56,70 @@ def accounts_figure(metrics: pd.DataFrame, stem) -> list[Path]:
 def protocol_headline(gaps: pd.DataFrame) -> str:
     """One sentence per study: each model's F1 loss, paper -> grouped folds, as a range over
     the variants (Markdown)."""
+    if "protocol" in gaps:
+        by_operation = gaps[gaps["protocol"] == "operation"]
+        gaps = gaps[gaps["protocol"] == "grouped"]
+    else:
+        by_operation = gaps.iloc[0:0]
+    if gaps.empty and not by_operation.empty:
+        return _drop_sentence(by_operation, "operation", "folds grouped by operation")
     if gaps.empty:
         return (
             "Only the paper protocol ran (`cv.protocols`), so this run does not show how much F1 "
             "depends on a user's posts sitting on both sides of a split.\n"
         )
+    text = (
+        "**When a user's posts cannot be on both sides of a split (folds grouped by user), F1 "
+        "drops by " + _gap_ranges(gaps) + " points (paper-protocol F1 minus grouped F1, per "
+        "model, range over the variants; CIs in protocol_gap.csv).**\n"
+    )
+    if not by_operation.empty:
+        text += "\n" + _drop_sentence(by_operation, "operation", "folds grouped by operation")
+    return text
+
+
+def _gap_ranges(gaps: pd.DataFrame) -> str:
     parts = []
     for model in ordered(gaps["model"], registry.MODEL_NAMES):
         g = gaps[gaps["model"] == model]["gap"]
         lo, hi = float(g.min()), float(g.max())
         span = f"{lo:.1f}" if round(lo, 1) == round(hi, 1) else f"{lo:.1f} to {hi:.1f}"
         parts.append(f"{registry.model_label(model, short=True)} {span}")
+    return "; ".join(parts)
+
+
+def _drop_sentence(gaps: pd.DataFrame, protocol: str, what: str) -> str:
     return (
-        "**When a user's posts cannot be on both sides of a split (folds grouped by user), F1 "
-        "drops by " + "; ".join(parts) + " points (paper-protocol F1 minus grouped F1, per model, "
-        "range over the variants; CIs in protocol_gap.csv).**\n"
+        f"**When no operation (accounts sharing a contact detail or a pasted ad) is on both "
+        f"sides of a split ({what}), F1 drops by {_gap_ranges(gaps)} points (paper minus "
+        f"{protocol}, per model, range over the variants).**\n"
     )
+
+
+def operations_figure(ops: pd.DataFrame, stem) -> list[Path]:
+    """Operations by number of accounts (log scale): all operations, and those with a dealer
+    post; beside it, the posts they hold."""
+    from ..operations import size_distribution
+
+    dist = size_distribution(ops)
+    fig = new_figure(9.0, 3.8)
+    left, right = fig.subplots(1, 2)
+    x = np.arange(len(dist))
+    labels = [str(a) for a in dist["accounts"]]
+    left.bar(x - 0.2, dist["operations"], 0.4, label="all operations", color="#7f7f7f")
+    left.bar(x + 0.2, dist["dealer_operations"], 0.4, label="with a dealer post", color="#d62728")
+    left.set_yscale("log")
+    left.set_ylabel("Operations")
+    right.bar(x, dist["posts"], 0.6, color="#1f77b4")
+    right.set_yscale("log")
+    right.set_ylabel("Posts in them")
+    for ax in (left, right):
+        ax.set_xticks(x, labels, rotation=90, fontsize=7)
+        ax.set_xlabel("Accounts per operation")
+        ax.grid(axis="y", alpha=0.3)
+    left.legend(fontsize=8)
+    linked = int((ops["accounts"] > 1).sum())
+    fig.suptitle(
+        f"{len(ops)} operations; {linked} join two or more accounts (shared contact or pasted ad)"
+    )
+    return save(fig, stem)

@@ -38,6 +38,10 @@ def figure(kind: str, png: str | Path, variant: str | None = None, **inputs) -> 
         from .beyond import accounts_figure
 
         return accounts_figure(pd.read_csv(inputs["accounts"]), stem)
+    if kind == "operations":
+        from .beyond import operations_figure
+
+        return operations_figure(pd.read_csv(inputs["operations"]), stem)
     if kind == "flow":
         return figures.flow_diagram(pd.read_csv(inputs["flow"]), stem)
     raise ValueError(f"figure: unknown kind '{kind}'")

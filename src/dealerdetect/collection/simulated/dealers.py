@@ -35,6 +35,28 @@ OTHER_FAMILIES = (
 )
 # Share of ads whose text is pasted unchanged from the dealer's previous ad.
 REPOST_VERBATIM = 0.15
+
+
+def share_ring_contacts(dealers: list[Account], rate: float, rng: Rand) -> int:
+    """Ring members who also give the ring's contact details: each member after a ring's first
+    takes the first member's identity (its app handle, phone number and e-mail) with
+    probability ``rate`` (world.yaml: dealers.ring_contact_share), as one seller running
+    several accounts does. Returns how many took it. Its own random stream, so the rest of the
+    world is drawn as before."""
+    first: dict[int, Account] = {}
+    shared = 0
+    for d in dealers:
+        ring = d.dealer.ring
+        if ring is None:
+            continue
+        if ring not in first:
+            first[ring] = d
+        elif rng.chance(rate):
+            d.identity = first[ring].identity
+            shared += 1
+    return shared
+
+
 # How readily a dealer adds a family's seed hashtag (times the dealer's taste for it).
 SEED_RATE = {"xanax": 0.15, "percocet": 0.2, "adderall": 0.25, "hydrocodone": 0.06}
 
@@ -161,6 +183,7 @@ class DealerMarket:
         comments: CommentWriter,
     ):
         self.rng = Rand(seed, "dealers")
+        self.ring_rng = Rand(seed, "ring_contacts")
         self.timeline, self.namer, self.vocab = timeline, namer, vocab
         self.writer, self.comments = writer, comments
         self.cfg = load("world")["dealers"]
@@ -285,6 +308,7 @@ class DealerMarket:
             a.dealer = self._profile(rng, drugs, apps)
             self.ads_of[a.handle] = 0
         self._base_ads(rng, active + dormant)
+        share_ring_contacts(active + dormant, self.cfg["ring_contact_share"], self.ring_rng)
         self.active, self.dormant = active, dormant
         return active + dormant
 

@@ -1,0 +1,18 @@
+"""Thin adapter: rule leakage -> dealerdetect.operations.write_leakage."""
+
+from dealerdetect.runlog import log_to
+
+log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
+
+from dealerdetect.operations import write_leakage  # noqa: E402
+
+sm = snakemake  # noqa: F821
+write_leakage(
+    list(sm.input.folds),
+    list(sm.input.variants),
+    sm.input.members,
+    sm.input.pairs,
+    sm.output.csv,
+    sm.output.md,
+    threshold=sm.params.threshold,
+)

@@ -1,0 +1,20 @@
+"""Thin adapter: rule operations -> dealerdetect.operations.write_operations."""
+
+from dealerdetect.runlog import log_to
+
+log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
+
+from dealerdetect.operations import write_operations  # noqa: E402
+
+sm = snakemake  # noqa: F821
+write_operations(
+    sm.input.raw,
+    sm.input.corpus,
+    sm.params.salt_file,
+    sm.output.hashes,
+    sm.output.pairs,
+    sm.output.members,
+    sm.output.operations,
+    config=sm.params.settings,
+    phone_regions=sm.params.phone_regions,
+)
