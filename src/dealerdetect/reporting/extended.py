@@ -200,7 +200,6 @@ def write_extended(
     min_language_posts: int = 50,
 ) -> pd.DataFrame:
     """Build the extended table over every protocol run; metrics in percent, p-values raw.
-    """Build the extended table over every protocol run; metrics in percent, p-values raw.
     With ``paper`` and ``grouped`` or ``operation``, also the paper-minus-protocol F1 gap per
     model (``gap_path``).
     Variants preprocessing found unusable (``status``) get rows marked not run. With
