@@ -43,9 +43,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import phonenumbers
-
-from .phones import DEFAULT_PHONE_REGIONS, find_phones, regions_key
+from .phones import DEFAULT_PHONE_REGIONS, find_phones, regions_key, to_e164
 from .phones import _phones as _phone_spans
 from .textnorm import EMOJI_WORDS, fold_handle, normalize
 
@@ -610,43 +608,49 @@ _AT_WORD_RE = re.compile(r"\s*(?:[\[({<]\s*at\s*[\])}>]|\bat\b|@)\s*", re.IGNORE
 _DOT_WORD_RE = re.compile(r"\s*(?:[\[({<]\s*(?:dot|\.)\s*[\])}>]|\bdot\b|\.)\s*", re.IGNORECASE)
 
 
-def _e164(span: str, regions: tuple[str, ...]) -> str:
-    digits = re.sub(r"[^\d+]", "", span)
-    for region in (None, *regions):
-        try:
-            num = phonenumbers.parse(digits, region)
-        except phonenumbers.NumberParseException:
-            continue
-        if phonenumbers.is_possible_number(num):
-            return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
-    return digits
+# An app's own link names the account in its path: "t.me/plugdaddy", "wa.me/+44...".
+_LINK_PATH_RE = re.compile(r"/(?:\+)?([A-Za-z0-9_.]+)/?$")
 
 
 def contact_values(text: str, phone_regions: Iterable[str] | None = None) -> list[tuple[str, str]]:
-    """``(kind, value)`` of every contact detail that names an account, in text order.
+    """``(kind, value)`` of every contact detail that names the poster's account, in text
+    order, each once: what links two accounts that give the same detail.
 
     Values are canonical, so two posts that write the same account differently give the same
-    value: a phone number in E.164 ("+15552013344"), an e-mail lower-cased with its "at"/"dot"
-    spelled out ("rx.store@gmail.com"), a handle normalized (``textnorm.fold_handle``:
-    look-alike letters folded, casefolded, no "@"), a link lower-cased without scheme or
-    "www.". App names and profile pointers carry no value and are left out.
+    value:
+
+    * a phone number in E.164 ("+15552013344"), under kind ``phone`` whichever app it is given
+      for ("whatsapp +44 7700 900461", "wa.me/447700900461");
+    * an e-mail lower-cased with its "at"/"dot" spelled out ("rx.store@gmail.com");
+    * an app handle normalized (``textnorm.fold_handle``: look-alike letters folded,
+      casefolded, no "@"), also when given as the app's link ("t.me/plugdaddy" = telegram
+      "plugdaddy");
+    * another link lower-cased without scheme or "www." (a link-in-bio page).
+
+    App names, profile pointers and bare @mentions (which name other accounts) carry no value.
     """
     text = str(text)
     regions = regions_key(phone_regions)
-    out = []
+    out: list[tuple[str, str]] = []
     for c in find_contacts(text, regions):
         raw = text[c.start : c.end]
-        if c.detail == "phone":
-            out.append((c.kind, _e164(normalize(raw, join_lines=True).text, regions)))
+        digits = sum(ch.isdigit() for ch in raw)
+        value: str | None = None
+        kind = c.kind
+        if c.detail == "phone" or (c.kind == "whatsapp" and c.detail == "link" and digits >= 8):
+            kind, value = "phone", to_e164(normalize(raw, join_lines=True).text, regions)
         elif c.detail == "email":
             t = normalize(raw).text
             parts = _AT_WORD_RE.split(t, maxsplit=1)
             local, domain = parts[0], parts[1] if len(parts) > 1 else ""
             domain = _DOT_WORD_RE.sub(".", domain)
-            out.append((c.kind, f"{local.strip()}@{domain.strip()}".lower()))
+            value = f"{local.strip()}@{domain.strip()}".lower()
         elif c.detail == "link":
             t = re.sub(r"\s+", "", _DOT_WORD_RE.sub(".", normalize(raw).text)).lower()
-            out.append((c.kind, re.sub(r"^(?:https?://)?(?:www\.)?", "", t)))
-        elif c.detail in ("handle", "mention"):
-            out.append((c.kind, fold_handle(raw.replace("\n", "")).replace(" ", "")))
+            path = _LINK_PATH_RE.search(t) if c.kind in APPS else None
+            value = fold_handle(path.group(1)) if path else re.sub(r"^(?:\w+://)?(?:www\.)?", "", t)
+        elif c.detail == "handle":
+            value = fold_handle(raw.replace("\n", "")).replace(" ", "").strip(".")
+        if value and (kind, value) not in out:
+            out.append((kind, value))
     return out

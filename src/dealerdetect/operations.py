@@ -28,10 +28,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import phonenumbers
 
-from .contacts import APPS, find_contacts
-from .phones import regions_key
+from .contacts import APPS, contact_values
 from .privacy import PLACEHOLDERS
 
 # Link kinds an operation can be joined by: the contact kinds read by contact_values, then text.
@@ -69,88 +67,9 @@ DEFAULTS = {
 _HASHTAG_RE = re.compile(r"#\w+")
 _PLACEHOLDER_RE = re.compile("|".join(re.escape(p) for p in PLACEHOLDERS))
 _WORD_RE = re.compile(r"\w+")
-_LINK_PATH_RE = re.compile(r"/(?:\+)?([A-Za-z0-9_.]+)/?$")
 
 
 # --- contact details ---------------------------------------------------------------------------
-
-
-def _digits(text: str) -> str:
-    """Keep ``+`` and digits (any script's decimal digits, as ASCII)."""
-    out = []
-    for ch in text:
-        if ch == "+":
-            out.append(ch)
-        elif unicodedata.category(ch) == "Nd":
-            out.append(str(unicodedata.digit(ch)))
-    return "".join(out)
-
-
-def _e164(span: str, regions: tuple[str, ...]) -> str | None:
-    """The number in ``span`` as E.164: written with a country code, or valid national in the
-    first configured region that accepts it (then possible, as the detector keeps fictional
-    North-American numbers); None when nothing parses."""
-    raw = _digits(span)
-    if raw.startswith("00"):
-        raw = "+" + raw[2:]
-    elif raw.startswith("011") and len(raw) > 11:
-        raw = "+" + raw[3:]
-    if not raw.strip("+"):
-        return None
-    tries = [None] if raw.startswith("+") else list(regions)
-    parsed = []
-    for region in tries:
-        try:
-            parsed.append(phonenumbers.parse(raw, region))
-        except phonenumbers.NumberParseException:
-            continue
-    for check in (phonenumbers.is_valid_number, phonenumbers.is_possible_number):
-        for number in parsed:
-            if check(number):
-                return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return None
-
-
-def _handle(span: str) -> str:
-    """An app handle as one value: NFKC, case-folded, without a leading ``@`` or link path."""
-    text = unicodedata.normalize("NFKC", span).strip()
-    link = _LINK_PATH_RE.search(text) if "/" in text else None
-    if link:
-        text = link.group(1)
-    return text.lstrip("@").strip(" .").casefold()
-
-
-def contact_values(text: str, phone_regions=None) -> list[tuple[str, str]]:
-    """``(kind, canonical value)`` of every contact detail in ``text`` that names a seller:
-    ``phone`` (E.164; an app given as a number or a wa.me link counts as the phone), ``email``
-    (lower-cased), and app handles per app (``wickr``, ``telegram``... NFKC, case-folded,
-    without ``@``). Bare @mentions (they name other accounts), app names without a handle and
-    bio pointers are no value. Sorted and unique.
-
-    One function on top of ``contacts.find_contacts``, so that a shared normalizer can replace it.
-    """
-    # Full-width and other compatibility forms ("ｗｉｃｋｒ: ｐｌｕｇ") read as their ASCII twins.
-    text = unicodedata.normalize("NFKC", str(text))
-    regions = regions_key(phone_regions)
-    out: set[tuple[str, str]] = set()
-    for c in find_contacts(text, regions):
-        span = text[c.start : c.end]
-        if c.detail == "email" or c.kind == "email":
-            value = unicodedata.normalize("NFKC", span).strip().casefold()
-            if "@" in value:
-                out.add(("email", value))
-            continue
-        digits = sum(ch.isdigit() for ch in span)
-        if c.detail == "phone" or (c.kind == "whatsapp" and c.detail == "link" and digits >= 8):
-            number = _e164(span, regions)
-            if number:
-                out.add(("phone", number))
-            continue
-        if c.kind in APPS and c.detail in ("handle", "link"):
-            value = _handle(span)
-            if value:
-                out.add((c.kind, value))
-    return sorted(out)
 
 
 def contact_hash(kind: str, value: str, salt: str) -> str:

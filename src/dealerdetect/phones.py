@@ -95,8 +95,7 @@ def _keep(match, region: str) -> bool:
         return False
     if phonenumbers.is_valid_number_for_region(num, region):
         return True
-    national = str(num.national_number)
-    return num.country_code == 1 and len(national) == 10 and national[0] in "23456789"
+    return _nanp(num)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -149,3 +148,53 @@ def _phones(text: str, regions: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
 def find_phones(text: str, phone_regions: Iterable[str] | None = None) -> list[tuple[int, int]]:
     """Spans of the phone numbers in ``text`` (see the module docstring)."""
     return list(_phones(str(text), regions_key(phone_regions)))
+
+
+def _digits(text: str) -> str:
+    """Keep ``+`` and digits (any script's decimal digits, as ASCII)."""
+    out = []
+    for ch in text:
+        if ch == "+":
+            out.append(ch)
+        elif unicodedata.category(ch) == "Nd":
+            out.append(str(unicodedata.digit(ch)))
+    return "".join(out)
+
+
+def _nanp(num) -> bool:
+    """A North-American shape: country code 1 and ten digits from 2-9 (the fictional 555
+    numbers included, which libphonenumber calls invalid)."""
+    national = str(num.national_number)
+    return num.country_code == 1 and len(national) == 10 and national[0] in "23456789"
+
+
+def to_e164(span: str, regions: tuple[str, ...]) -> str | None:
+    """The number in ``span`` as E.164, read much as the detector (:func:`_keep`) read it:
+    written with a country code, or national in the first configured region where it is valid
+    (or North-American in shape); then the first region where it is possible (the fictional
+    UK drama range "07700 900xxx"). None when nothing parses."""
+    raw = _digits(span)
+    if raw.startswith("00"):
+        raw = "+" + raw[2:]
+    elif raw.startswith("011") and len(raw) > 11:
+        raw = "+" + raw[3:]
+    if not raw.strip("+"):
+        return None
+    parsed = []
+    for region in [None] if raw.startswith("+") else list(regions):
+        try:
+            parsed.append((region, phonenumbers.parse(raw, region)))
+        except phonenumbers.NumberParseException:
+            continue
+    fmt = phonenumbers.PhoneNumberFormat.E164
+    # A national number written with a trunk 0 ("07700 900461") is never North-American.
+    parsed = [
+        (r, n) for r, n in parsed if not (n.country_code == 1 and n.italian_leading_zero)
+    ]
+    for region, number in parsed:
+        if region and (phonenumbers.is_valid_number_for_region(number, region) or _nanp(number)):
+            return phonenumbers.format_number(number, fmt)
+    for _, number in parsed:
+        if phonenumbers.is_possible_number(number):
+            return phonenumbers.format_number(number, fmt)
+    return None
