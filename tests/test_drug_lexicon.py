@@ -89,6 +89,20 @@ def test_words_short_terms_hide_in_are_not_drugs(tag):
     assert LEX.family_of(tag) is None
 
 
+@pytest.mark.parametrize(
+    "tag, family",
+    [
+        ("#хаnах", "xanax"),  # Cyrillic х and а
+        ("#ｘａｎａｘbars", "xanax"),  # full-width
+        ("#𝐩𝐞𝐫𝐜𝐬", "percocet"),  # mathematical bold
+        ("#fеntanylplug", "fentanyl"),  # Cyrillic е
+        ("#οxycodone", "oxycodone"),  # Greek omicron
+    ],
+)
+def test_look_alike_letters_are_read_as_the_drug(tag, family):
+    assert LEX.family_of(tag) == family
+
+
 def test_drug_names_and_codewords():
     assert hashtag_group("#xanax", LEX) == "drug_name"
     assert hashtag_group("#zanax", LEX) == "codeword"

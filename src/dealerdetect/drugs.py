@@ -26,6 +26,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+from .textnorm import fold_handle
+
 
 @dataclass(frozen=True)
 class DrugFamily:
@@ -48,7 +50,11 @@ class Match:
 
 
 def normalise(tag: str) -> str:
-    return str(tag).strip().lstrip("#").lower()
+    """A hashtag as the lexicon reads it: lower case, no "#"; a tag with letters from other
+    scripts is first folded like a contact (full-width, look-alike Cyrillic or Greek letters:
+    "#хаnах" is #xanax), which leaves ASCII tags as they are."""
+    tag = str(tag).strip().lstrip("#＃")
+    return tag.lower() if tag.isascii() else fold_handle(tag)
 
 
 @dataclass(frozen=True)
