@@ -1,5 +1,6 @@
 """The annotation loop: which posts to label next, and the learning-curve simulation."""
 
+import csv
 import json
 
 import numpy as np
@@ -136,8 +137,11 @@ def test_the_study_never_replaces_a_next_batch_it_did_not_write(tmp_path):
     manifest = tmp_path / active.MANIFEST
     manifest.write_text(json.dumps({"sha256": active.file_sha256(sheet)}))
     active.check_next_batch(tmp_path)  # the study's own, untouched: may be replaced
-    text = sheet.read_text(encoding="utf-8-sig").replace(",x,,,,,", ",x,,,,,1")
-    sheet.write_text(text, encoding="utf-8-sig")
+    # A coder fills the label column (whatever columns stand before it).
+    rows = list(csv.reader(sheet.read_text(encoding="utf-8-sig").splitlines()))
+    rows[1][rows[0].index("label")] = "1"
+    with sheet.open("w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows(rows)
     with pytest.raises(active.NextBatchInUse, match="1 labels were filled"):
         active.check_next_batch(tmp_path)
     manifest.write_text(json.dumps({"sha256": active.file_sha256(sheet)}))

@@ -184,7 +184,12 @@ def test_characterization_counts_dealer_posts_per_language():
             "language": ["zh", "zh", "th", "en"],
         }
     )
-    table = characterize(corpus)
+    import yaml
+
+    from dealerdetect.drugs import Lexicon
+
+    config = yaml.safe_load((Path(__file__).resolve().parents[1] / "config.yaml").read_text())
+    table = characterize(corpus, Lexicon.from_config(config["drugs"]))
     per = table[table["section"] == "post language"].set_index("measure")["posts"].to_dict()
     assert per == {"zh": 2, "th": 1}
 
