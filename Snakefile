@@ -16,10 +16,10 @@ include: "workflow/rules/collect.smk"
 include: "workflow/rules/annotation.smk"
 include: "workflow/rules/preprocess.smk"
 include: "workflow/rules/evaluate.smk"
-include: "workflow/rules/report.smk"
-include: "workflow/rules/figures.smk"
 include: "workflow/rules/models.smk"
 include: "workflow/rules/accounts.smk"
+include: "workflow/rules/tables.smk"
+include: "workflow/rules/figures.smk"
 
 
 rule all:

@@ -19,7 +19,7 @@ from collections import Counter
 from pathlib import Path
 
 from dealerdetect.characterization import contact_kinds
-from dealerdetect.privacy import redact
+from dealerdetect.privacy.redaction import redact
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "contact_forms"
 

@@ -26,7 +26,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from dealerdetect.benchmarks import read_benchmarks  # noqa: E402
+from dealerdetect.study.benchmarks import read_benchmarks  # noqa: E402
 
 
 def run_scale(scale: float, workdir: Path) -> pd.DataFrame:

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SMS = ROOT.parent / "shared/data/sms-spam-collection/SMSSpamCollection"
 sys.path.insert(0, str(ROOT / "src"))
 
-from dealerdetect.active import (  # noqa: E402
+from dealerdetect.annotation.active import (  # noqa: E402
     STRATEGIES,
     labels_to_reach,
     learning_curve,
@@ -39,8 +39,8 @@ from dealerdetect.active import (  # noqa: E402
 
 
 def study_posts(path: Path) -> pd.DataFrame:
-    from dealerdetect.corpus import read_corpus
-    from dealerdetect.preprocessing import dedupe_posts
+    from dealerdetect.annotation.corpus import read_corpus
+    from dealerdetect.preprocessing.steps import dedupe_posts
 
     posts = dedupe_posts(read_corpus(path))
     return posts.sort_values("id", kind="stable").reset_index(drop=True)

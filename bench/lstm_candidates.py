@@ -28,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from dealerdetect.evaluation import evaluate_job, fold_metrics
+from dealerdetect.evaluation.cv import evaluate_job, fold_metrics
 
 
 def parse_candidate(text: str) -> dict:

@@ -30,10 +30,10 @@ import regex
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 
-from dealerdetect import preprocessing as pp
-from dealerdetect.language import identify
 from dealerdetect.models.classic import make_classifier, scores
-from dealerdetect.privacy import redact
+from dealerdetect.preprocessing import steps as pp
+from dealerdetect.preprocessing.language import identify
+from dealerdetect.privacy.redaction import redact
 
 ROOT = Path(__file__).resolve().parents[1]
 SMS = ROOT.parent / "shared/data/sms-spam-collection/SMSSpamCollection"

@@ -18,7 +18,7 @@ import random
 import statistics
 import time
 
-from dealerdetect.privacy import redact
+from dealerdetect.privacy.redaction import redact
 
 LINES = [
     "Best xans in town, fast delivery {n} pills left",

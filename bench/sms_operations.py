@@ -21,9 +21,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dealerdetect import operations as ops
-from dealerdetect.privacy import redact
-from dealerdetect.stats import grouped_folds, paper_folds
+from dealerdetect.evaluation import operations as ops
+from dealerdetect.evaluation.stats import grouped_folds, paper_folds
+from dealerdetect.privacy.redaction import redact
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared/data/sms-spam-collection/SMSSpamCollection"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from dealerdetect.textnorm import normalize
+from dealerdetect.text import normalize
 
 DATA = Path(__file__).parent / "data" / "contact_forms"
 

@@ -1,4 +1,4 @@
-"""Tests for dealerdetect.accounts, with expected values worked out by hand."""
+"""Tests for dealerdetect.evaluation.accounts, with expected values worked out by hand."""
 
 import re
 
@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dealerdetect import accounts
+from dealerdetect.evaluation import accounts
 
 A, B, C, D = (f"u_{c * 12}" for c in "abcd")
 
@@ -229,7 +229,7 @@ def test_write_accounts_reads_paths(tmp_path):
 
 def test_posts_scored_exactly_one_give_finite_ranks_and_more_of_them_rank_higher():
     """A decision tree scores posts exactly 0 or 1: noisy-OR evidence must stay finite."""
-    from dealerdetect.accounts import noisy_or, noisy_or_evidence
+    from dealerdetect.evaluation.accounts import noisy_or, noisy_or_evidence
 
     one, two = noisy_or_evidence([1.0]), noisy_or_evidence([1.0, 1.0])
     assert np.isfinite(one) and np.isfinite(two) and two > one

@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dealerdetect import active
-from dealerdetect.annotation import write_sheet
-from dealerdetect.corpus import labels_or_explain
+from dealerdetect.annotation import active
+from dealerdetect.annotation.corpus import labels_or_explain
+from dealerdetect.annotation.sheets import write_sheet
 
 
 def _posts(n_by_tag: dict[str, int], heavy: str | None = None, heavy_posts: int = 0):

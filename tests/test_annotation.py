@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from dealerdetect.annotation import (
+from dealerdetect.annotation.sheets import (
     LabelFormatError,
     LabelsIncomplete,
     MissingLabel,
@@ -22,8 +22,8 @@ from dealerdetect.annotation import (
     write_adjudication_sheet,
     write_sheet,
 )
-from dealerdetect.csvsafe import unescape
 from dealerdetect.posts import PostFormatError
+from dealerdetect.privacy.csvsafe import unescape
 
 POSTS = [
     {"id": f"p{i:02d}", "user": f"user{i}", "caption": f'caption {i}, with "quotes"\nand 🙂'}
@@ -193,7 +193,7 @@ def test_filled_sheets_old_and_new_read_the_same(tmp_path):
 
 
 def test_template_from_raw_posts_redacts_and_links(tmp_path):
-    from dealerdetect.corpus import annotation_template
+    from dealerdetect.annotation.corpus import annotation_template
     from dealerdetect.posts import Comment, Post, write_jsonl
 
     raw = tmp_path / "posts.jsonl"

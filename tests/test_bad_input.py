@@ -8,13 +8,13 @@ import json
 import pandas as pd
 import pytest
 
-from dealerdetect.annotation import LabelFormatError, LabelsIncomplete
+from dealerdetect.annotation.corpus import load_labels
+from dealerdetect.annotation.sheets import LabelFormatError, LabelsIncomplete
 from dealerdetect.collection.files import FileSource
-from dealerdetect.corpus import load_labels
-from dealerdetect.evaluation import make_folds, run_fold
+from dealerdetect.evaluation.cv import make_folds, run_fold
 from dealerdetect.posts import PostFormatError, read_jsonl
-from dealerdetect.preprocessing import dedupe_posts, preprocess
-from dealerdetect.variant_status import check_variants, variant_status
+from dealerdetect.preprocessing.steps import dedupe_posts, preprocess
+from dealerdetect.preprocessing.variant_status import check_variants, variant_status
 
 GOOD = {"id": "1", "user": "a", "timestamp": "2018-08-01T00:00:00Z", "caption": "order now #xanax"}
 
@@ -214,7 +214,7 @@ def test_a_labels_file_overriding_a_coder_is_reported(tmp_path, caplog):
 
 
 def test_unknown_tokens_at_predict_time_map_to_the_unknown_index():
-    from dealerdetect.preprocessing import UNK, build_dictionary, to_index
+    from dealerdetect.preprocessing.steps import UNK, build_dictionary, to_index
 
     vocab = build_dictionary([["order", "#xanax"]])
     assert to_index(["order", "neverseen"], vocab, 4) == [vocab["order"], UNK, 0, 0]

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from dealerdetect.benchmarks import (
+from dealerdetect.study.benchmarks import (
     cpu_floor,
     critical_path,
     per_rule,
@@ -68,7 +68,7 @@ def test_a_job_log_ends_with_the_jobs_exact_cpu_time(tmp_path):
     reads it back (Snakemake's own cpu_time is sampled every 30 s and misses a job's tail)."""
     log = tmp_path / "logs" / "evaluate" / "job.log"
     burn = (
-        "from dealerdetect.runlog import log_to, cpu_seconds\n"
+        "from dealerdetect.study.runlog import log_to, cpu_seconds\n"
         f"log_to({str(log)!r})\n"
         "while cpu_seconds() < 0.6:\n"
         "    sum(i * i for i in range(10000))\n"

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from dealerdetect import cli
-from dealerdetect.csvsafe import DANGEROUS
+from dealerdetect.privacy.csvsafe import DANGEROUS
 
 POSTS = [
     {"id": "n1", "caption": "xanax bars, wickr: plugdaddy #xanax"},
@@ -87,7 +87,7 @@ def test_scores_to_a_file_with_ids_that_run_nothing_in_a_spreadsheet(fake_model,
         text = fh.read()
     cells = [c for line in text.splitlines() for c in line.split(",")]
     assert not [c for c in cells if c.startswith(DANGEROUS)]
-    from dealerdetect.csvsafe import read_csv
+    from dealerdetect.privacy.csvsafe import read_csv
 
     back = read_csv(out, dtype={"id": str})
     assert list(back["id"]) == [p["id"] for p in POSTS]

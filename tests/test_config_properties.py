@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from workflow_helpers import ROOT
 
-from dealerdetect.configcheck import (
+from dealerdetect.study.configcheck import (
     ESTIMATORS,
     RESERVED,
     ConfigError,

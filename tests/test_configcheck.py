@@ -6,7 +6,7 @@ import pytest
 import yaml
 from workflow_helpers import ROOT
 
-from dealerdetect.configcheck import (
+from dealerdetect.study.configcheck import (
     ConfigError,
     check_config,
     load_strict_yaml,

@@ -16,7 +16,7 @@ def test_log_to_sends_descriptor_2_and_sys_stderr_to_the_log(tmp_path):
     log = tmp_path / "logs" / "job.log"
     code = (
         "import os, sys, logging\n"
-        "from dealerdetect.runlog import log_to\n"
+        "from dealerdetect.study.runlog import log_to\n"
         f"log_to({str(log)!r})\n"
         "os.write(2, b'I0000 00:00 port.cc:153] oneDNN custom operations are on\\n')\n"
         "print('python stderr', file=sys.stderr)\n"

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from contact_cases import folded, load_benign, load_forms
 
-from dealerdetect.contacts import DEFAULT_PHONE_REGIONS, contact_kinds, contact_values
-from dealerdetect.privacy import redact, redact_hashtags
+from dealerdetect.privacy.contacts import DEFAULT_PHONE_REGIONS, contact_kinds, contact_values
+from dealerdetect.privacy.redaction import redact, redact_hashtags
 
 FORMS = load_forms()
 BENIGN = load_benign()
@@ -73,7 +73,7 @@ def test_contact_values_are_canonical():
 
 
 def test_spans_are_on_the_original_text():
-    from dealerdetect.contacts import find_contacts
+    from dealerdetect.privacy.contacts import find_contacts
 
     text = "ok ＷＩＣＫＲ：ｐｌｕｇ​ｄａｄｄｙ !"
     (c,) = [c for c in find_contacts(text) if c.detail == "handle"]
@@ -109,8 +109,8 @@ def test_fast_app_scan_finds_what_the_full_pattern_finds():
     every caption of the file-study fixture it must give what scanning everywhere gives."""
     import json
 
-    from dealerdetect import contacts
-    from dealerdetect.textnorm import normalize
+    from dealerdetect.privacy import contacts
+    from dealerdetect.text import normalize
 
     fixture = Path(__file__).parent / "data" / "file_study" / "posts.jsonl"
     captions = [json.loads(x)["caption"] for x in fixture.read_text().splitlines() if x]

@@ -14,7 +14,7 @@ from contact_cases import folded, load_forms
 from test_privacy_scan import texts_under
 from workflow_helpers import ROOT, scratch_workflow, snakemake
 
-from dealerdetect.corpus import annotation_template
+from dealerdetect.annotation.corpus import annotation_template
 
 DATA = ROOT / "tests" / "data" / "file_study"
 pytestmark = pytest.mark.slow

@@ -7,7 +7,7 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dealerdetect.csvsafe import DANGEROUS, escape, read_csv, to_csv, unescape, write_rows
+from dealerdetect.privacy.csvsafe import DANGEROUS, escape, read_csv, to_csv, unescape, write_rows
 
 HOSTILE = [
     '=HYPERLINK("[URL]","click me")',
@@ -101,7 +101,7 @@ def test_any_text_column_round_trips(values):
 
 def test_folds_csv_with_hostile_ids_is_read_back_by_the_evaluation(tmp_path):
     """folds.csv is written as make_folds.py does and read by evaluation.evaluate_job."""
-    from dealerdetect.evaluation import evaluate_job, make_folds
+    from dealerdetect.evaluation.cv import evaluate_job, make_folds
 
     ids = [f"{h}#{i}" for i, h in enumerate(HOSTILE * 2)]
     df = pd.DataFrame(

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from dealerdetect.diagnostics import collapse_note, flag_collapsed
+from dealerdetect.evaluation.diagnostics import collapse_note, flag_collapsed
 
 
 def fold_row(model, variant, fold, tp, fp, fn, tn, **extra):

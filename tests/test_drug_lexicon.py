@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from dealerdetect.annotation.corpus import attach_labels, build_corpus
 from dealerdetect.collection import CollectionError
 from dealerdetect.collection.base import Source, Window
 from dealerdetect.collection.discovery import Discovery, discover
-from dealerdetect.corpus import attach_labels, build_corpus
 from dealerdetect.drugs import Lexicon
 from dealerdetect.posts import Post
 from dealerdetect.reporting.characterize import characterize, hashtag_group

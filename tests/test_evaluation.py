@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dealerdetect.evaluation import fold_metrics, make_folds, run_fold, summarize_folds
+from dealerdetect.evaluation.cv import fold_metrics, make_folds, run_fold, summarize_folds
 from dealerdetect.reporting.extended import extended_table
 
 

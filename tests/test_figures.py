@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dealerdetect.registry import PAPER_MODELS as MODELS
-from dealerdetect.registry import VARIANT_NAMES as VARIANTS
 from dealerdetect.reporting import figures
+from dealerdetect.study.registry import PAPER_MODELS as MODELS
+from dealerdetect.study.registry import VARIANT_NAMES as VARIANTS
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

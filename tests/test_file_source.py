@@ -313,7 +313,7 @@ def test_committed_real_shaped_fixtures_load_as_described():
     """tests/data/no_hashtags and one_class_variant (used by the study tests) keep their shape."""
     from pathlib import Path
 
-    from dealerdetect.annotation import read_labels_file
+    from dealerdetect.annotation.sheets import read_labels_file
 
     data = Path(__file__).parent / "data"
     src = FileSource({"path": str(data / "no_hashtags/posts.jsonl"), "apply_discovery": False})

@@ -8,7 +8,7 @@ import pytest
 import yaml
 from workflow_helpers import ROOT, scratch_workflow, snakemake
 
-from dealerdetect.annotation import cohen_kappa, read_sheet
+from dealerdetect.annotation.sheets import cohen_kappa, read_sheet
 
 DATA = ROOT / "tests" / "data" / "file_study"
 pytestmark = pytest.mark.slow

@@ -23,11 +23,11 @@ from workflow_helpers import ROOT, scratch_workflow, snakemake
 from dealerdetect import cli
 from dealerdetect.collection import instaloader_files
 from dealerdetect.collection.files import FileSource
-from dealerdetect.configcheck import ConfigError, check_config, load_strict_yaml
 from dealerdetect.models import bundle as bundles
 from dealerdetect.models.bundle import BundleError, load_bundle, save_bundle
 from dealerdetect.models.interface import make_model
 from dealerdetect.posts import PostFormatError, read_jsonl
+from dealerdetect.study.configcheck import ConfigError, check_config, load_strict_yaml
 
 SCHEMA = load_strict_yaml(ROOT / "workflow/schemas/config.schema.yaml")
 BASE = yaml.safe_load((ROOT / "config.yaml").read_text())

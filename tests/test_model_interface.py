@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dealerdetect import registry
 from dealerdetect.models.bundle import BundleError, load_bundle, save_bundle, seal_meta
 from dealerdetect.models.interface import make_model
-from dealerdetect.preprocessing import featurize, preprocess
+from dealerdetect.preprocessing.steps import featurize, preprocess
+from dealerdetect.study import registry
 
 CAPTIONS = [
     ("Order now, no prescription needed! wickr: [HANDLE] #xanax #2mgxanax", 1),

@@ -8,9 +8,9 @@ import pytest
 import yaml
 from workflow_helpers import ROOT, scratch_workflow, snakemake
 
-from dealerdetect.annotation import SHEET_COLUMNS
-from dealerdetect.csvsafe import DANGEROUS
-from dealerdetect.privacy import redact
+from dealerdetect.annotation.sheets import SHEET_COLUMNS
+from dealerdetect.privacy.csvsafe import DANGEROUS
+from dealerdetect.privacy.redaction import redact
 
 DATA = ROOT / "tests" / "data" / "file_study"
 pytestmark = pytest.mark.slow

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from dealerdetect import operations as ops
-from dealerdetect.evaluation import make_folds
+from dealerdetect.evaluation import operations as ops
+from dealerdetect.evaluation.cv import make_folds
 
 A, B, C, D, E = (f"u_{c * 12}" for c in "abcde")
 SALT = "test-salt-0123456789abcdef"
@@ -240,8 +240,8 @@ def test_leakage_counts_test_posts_with_a_duplicate_account_or_operation_in_trai
 
 @pytest.fixture(scope="module")
 def small_study(tmp_path_factory):
+    from dealerdetect.annotation.corpus import build_corpus, write_corpus
     from dealerdetect.collection.collect import collect
-    from dealerdetect.corpus import build_corpus, write_corpus
 
     root = tmp_path_factory.mktemp("ops")
     config = yaml.safe_load((Path(__file__).parents[1] / "config.yaml").read_text())

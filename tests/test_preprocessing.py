@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from dealerdetect.preprocessing import (
+from dealerdetect.preprocessing.steps import (
     PAD,
     UNK,
     build_dictionary,

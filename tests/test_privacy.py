@@ -8,8 +8,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from dealerdetect.contacts import _NOT_HANDLES, _PLACEHOLDER_WORDS, _stopwords
-from dealerdetect.privacy import PLACEHOLDERS, load_salt, pseudonym, redact
+from dealerdetect.privacy.contacts import _NOT_HANDLES, _PLACEHOLDER_WORDS, _stopwords
+from dealerdetect.privacy.redaction import PLACEHOLDERS, load_salt, pseudonym, redact
 
 
 def test_pseudonym_format_and_definition():

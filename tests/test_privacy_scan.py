@@ -120,7 +120,7 @@ def test_operations_outputs_are_scanned_and_the_contact_hashes_are_salted(tiny_r
 
     from conftest import TINY_SALT
 
-    from dealerdetect import operations
+    from dealerdetect.evaluation import operations
     from dealerdetect.posts import read_jsonl
 
     values = set()

@@ -1,12 +1,12 @@
 """The SLURM workflow profile: plans the study without a cluster, and fits its requests to the
-cluster it is given (dealerdetect.cluster, called from the profile's resource expressions)."""
+cluster it is given (dealerdetect.study.cluster, called from the profile's resource expressions)."""
 
 import shutil
 
 import pytest
 from workflow_helpers import ROOT, scratch_workflow, snakemake
 
-from dealerdetect import cluster
+from dealerdetect.study import cluster
 
 
 @pytest.mark.slow

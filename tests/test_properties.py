@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dealerdetect.posts import extract_hashtags
-from dealerdetect.preprocessing import (
+from dealerdetect.preprocessing.steps import (
     PAD,
     build_dictionary,
     clean,
@@ -12,7 +12,7 @@ from dealerdetect.preprocessing import (
     load_stopwords,
     to_index,
 )
-from dealerdetect.privacy import redact
+from dealerdetect.privacy.redaction import redact
 
 SW = load_stopwords()
 words = st.text(alphabet=st.characters(categories=["L", "N"]), min_size=1, max_size=8)

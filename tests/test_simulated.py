@@ -20,8 +20,8 @@ from dealerdetect.collection.simulated import SimulatedSource
 from dealerdetect.collection.simulated.data import load, vocabulary
 from dealerdetect.collection.simulated.world import WorldBuilder
 from dealerdetect.drugs import Lexicon
-from dealerdetect.phones import find_phones
 from dealerdetect.posts import extract_hashtags
+from dealerdetect.privacy.phones import find_phones
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = yaml.safe_load((ROOT / "config.yaml").read_text())
@@ -278,8 +278,8 @@ def test_mdma_seeds_collect_a_smaller_different_corpus(source, default_run, deal
 @pytest.fixture(scope="module")
 def texts(default_run):
     """Unique cleaned captions (hashtags kept) and their labels, as preprocessing makes them."""
-    from dealerdetect.preprocessing import clean, load_stopwords
-    from dealerdetect.privacy import redact
+    from dealerdetect.preprocessing.steps import clean, load_stopwords
+    from dealerdetect.privacy.redaction import redact
 
     posts, labels, _ = default_run
     stop = load_stopwords("english")

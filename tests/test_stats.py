@@ -1,4 +1,4 @@
-"""Tests for dealerdetect.stats, with expected values worked out by hand."""
+"""Tests for dealerdetect.evaluation.stats, with expected values worked out by hand."""
 
 import math
 
@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy import stats as st
 
-from dealerdetect import stats
+from dealerdetect.evaluation import stats
 
 # Scripted 3-fold example.
 # fold 0: labels 1 1 1 0 0, preds 1 1 0 0 1 -> tp 2 fp 1 fn 1 tn 1 -> P 2/3 R 2/3 F1 2/3
@@ -205,7 +205,7 @@ def test_resample_auc_equals_sklearn_on_the_drawn_posts_with_ties():
     from scipy.stats import rankdata
     from sklearn.metrics import roc_auc_score
 
-    from dealerdetect.stats import _drawn_auc
+    from dealerdetect.evaluation.stats import _drawn_auc
 
     rng = np.random.default_rng(3)
     y = rng.integers(0, 2, 500)

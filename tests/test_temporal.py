@@ -1,11 +1,11 @@
-"""Tests for dealerdetect.temporal: forward-chaining folds in collection order."""
+"""Tests for dealerdetect.evaluation.temporal: forward-chaining folds in collection order."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from dealerdetect import temporal
-from dealerdetect.evaluation import run_fold
+from dealerdetect.evaluation import temporal
+from dealerdetect.evaluation.cv import run_fold
 
 DEALER = [
     "#xanaxangel #2mgxanax #plugshop",

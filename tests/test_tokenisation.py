@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from dealerdetect.preprocessing import clean, is_hashtag, load_stopwords, preprocess
+from dealerdetect.preprocessing.steps import clean, is_hashtag, load_stopwords, preprocess
 
 SW = load_stopwords()
 

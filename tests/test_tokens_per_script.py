@@ -10,10 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dealerdetect import annotation, tokens
-from dealerdetect.language import identify
-from dealerdetect.preprocessing import TOKEN_RE, URL_RE, clean, load_stopwords, preprocess
-from dealerdetect.privacy import redact
+from dealerdetect.annotation import sheets as annotation
+from dealerdetect.preprocessing import tokens
+from dealerdetect.preprocessing.language import identify
+from dealerdetect.preprocessing.steps import TOKEN_RE, URL_RE, clean, load_stopwords, preprocess
+from dealerdetect.privacy.redaction import redact
 from dealerdetect.reporting.characterize import characterize
 from dealerdetect.reporting.languages import language_markdown, language_table
 

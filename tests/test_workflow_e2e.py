@@ -121,7 +121,7 @@ def test_benchmark_summary_of_a_run(tiny_run):
     import sys
 
     out = subprocess.run(
-        [sys.executable, "workflow/scripts/benchmark_summary.py", "--cores", "2"],
+        [sys.executable, "bench/benchmark_summary.py", "--cores", "2"],
         cwd=tiny_run,
         capture_output=True,
         text=True,
@@ -134,7 +134,7 @@ def test_benchmark_summary_of_a_run(tiny_run):
 
 
 def test_operations_leakage_and_operation_ranking_are_written(tiny_run):
-    from dealerdetect.operations import LEAKAGE_COLUMNS, OPERATION_COLUMNS
+    from dealerdetect.evaluation.operations import LEAKAGE_COLUMNS, OPERATION_COLUMNS
 
     ops = pd.read_csv(tiny_run / "results/accounts/operations.csv")
     assert list(ops.columns) == list(OPERATION_COLUMNS)

@@ -8,4 +8,4 @@ Modules follow the paper's phases: ``collection`` (Data Collection Phase), ``ann
 
 __version__ = "0.1.0"
 
-# Variants and models are listed once, in ``dealerdetect.registry``.
+# Variants and models are listed once, in ``dealerdetect.study.registry``.

@@ -8,7 +8,7 @@ redaction uses too, re-exported here); this module adds offers to buy.
 
 Public API:
 
-    find_contacts, contact_kinds, Contact, PAPER_APPS, APPS: see ``dealerdetect.contacts``.
+    find_contacts, contact_kinds, Contact, PAPER_APPS, APPS: see ``dealerdetect.privacy.contacts``.
     is_offer_to_buy(text) -> bool
         One comment asks to buy: the price, the menu, how to order, whether the seller has it,
         or an amount wanted. Not jokes, complaints, warnings, recovery talk, competitors' ads.
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from .contacts import APPS, PAPER_APPS, Contact, contact_kinds, find_contacts
+from dealerdetect.privacy.contacts import APPS, PAPER_APPS, Contact, contact_kinds, find_contacts
 
 __all__ = [
     "APPS",

@@ -167,7 +167,8 @@ def _fail(message: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from .csvsafe import to_csv
+    from dealerdetect.privacy.csvsafe import to_csv
+
     from .predict import Scorer
 
     try:

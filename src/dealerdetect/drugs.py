@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from .textnorm import fold_handle
+from dealerdetect.text import fold_handle
 
 
 @dataclass(frozen=True)

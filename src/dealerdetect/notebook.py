@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .corpus import read_corpus, read_summary
+from dealerdetect.annotation.corpus import read_corpus, read_summary
 
 
 def results_dir(default: str | Path = "../results") -> Path:

@@ -14,11 +14,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import registry
+from dealerdetect.preprocessing.steps import featurize
+from dealerdetect.study import registry
+
 from .characterization import contact_kinds
 from .models.bundle import load_bundle, save_bundle
 from .models.interface import make_model
-from .preprocessing import featurize
 
 
 def train_final(

@@ -1,5 +1,6 @@
 # Beyond the paper: accounts scored from their posts' out-of-fold scores under folds grouped by
-# user (every account scored by a model that never saw it), and the report's headline.
+# user (every account scored by a model that never saw it), and operations: the accounts one
+# seller runs, linked by a shared contact detail or a pasted ad.
 
 
 rule accounts:
@@ -20,34 +21,10 @@ rule accounts:
         "logs/accounts.log",
     benchmark:
         "benchmarks/accounts.tsv"
-    conda:
-        "../../environment.yml"
     params:
         threshold=config["cv"]["threshold"],
     script:
         "../scripts/accounts.py"
-
-
-rule figure_accounts:
-    input:
-        accounts=rules.accounts.output.csv,
-    output:
-        png=report(
-            "results/figures/accounts.png",
-            caption="../report/accounts_figure.rst",
-            category="5. Accounts",
-        ),
-        svg="results/figures/accounts.svg",
-    log:
-        "logs/figures/accounts.log",
-    benchmark:
-        "benchmarks/figures/accounts.tsv"
-    conda:
-        "../../environment.yml"
-    params:
-        kind="accounts",
-    script:
-        "../scripts/figure.py"
 
 
 # Operations: accounts linked by a shared contact detail (salted hashes, read from the raw posts
@@ -71,8 +48,6 @@ rule operations:
         "logs/operations.log",
     benchmark:
         "benchmarks/operations.tsv"
-    conda:
-        "../../environment.yml"
     params:
         settings=config["operations"],
         phone_regions=config["privacy"]["phone_regions"],
@@ -100,90 +75,8 @@ rule operation_ranking:
         "logs/operation_ranking.log",
     benchmark:
         "benchmarks/operation_ranking.tsv"
-    conda:
-        "../../environment.yml"
     params:
         threshold=config["cv"]["threshold"],
         protocol=OPERATION_PROTOCOL,
     script:
         "../scripts/operation_ranking.py"
-
-
-rule leakage:
-    input:
-        folds=lambda wc: expand(
-            "results/cv/{protocol}/{variant}/folds.csv",
-            protocol=PROTOCOLS,
-            variant=usable_variants(),
-        ),
-        variants=lambda wc: expand(
-            "results/preprocess/{variant}.parquet", variant=usable_variants()
-        ),
-        members=rules.operations.output.members,
-        pairs=rules.operations.output.pairs,
-    output:
-        csv=report(
-            "results/tables/leakage.csv",
-            caption="../report/leakage.rst",
-            category="3. Models",
-        ),
-        md="results/tables/leakage.md",
-    log:
-        "logs/leakage.log",
-    benchmark:
-        "benchmarks/leakage.tsv"
-    conda:
-        "../../environment.yml"
-    params:
-        protocols=PROTOCOLS,
-        threshold=config["operations"]["jaccard_threshold"],
-    script:
-        "../scripts/leakage.py"
-
-
-rule figure_operations:
-    input:
-        operations=rules.operations.output.operations,
-    output:
-        png=report(
-            "results/figures/operations.png",
-            caption="../report/operations_figure.rst",
-            category="5. Accounts",
-        ),
-        svg="results/figures/operations.svg",
-    log:
-        "logs/figures/operations.log",
-    benchmark:
-        "benchmarks/figures/operations.tsv"
-    conda:
-        "../../environment.yml"
-    params:
-        kind="operations",
-    script:
-        "../scripts/figure.py"
-
-
-rule headline:
-    input:
-        gap=rules.table1_extended.output.gap,
-        summary=rules.label_corpus.output.summary,
-        folds=expand("results/cv/{protocol}/fold_metrics.csv", protocol=PROTOCOLS),
-        leakage=rules.leakage.output.csv,
-    output:
-        md=report(
-            "results/tables/headline.md",
-            caption="../report/headline.rst",
-            category="0. Headline",
-        ),
-    log:
-        "logs/headline.log",
-    benchmark:
-        "benchmarks/headline.tsv"
-    conda:
-        "../../environment.yml"
-    params:
-        source=SOURCE,
-        protocols=PROTOCOLS,
-        lstm=get_lstm_settings(),
-    script:
-        "../scripts/headline.py"

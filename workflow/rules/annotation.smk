@@ -1,8 +1,10 @@
-# Step 6 for real data: the disagreements of two coders, for the adjudication meeting.
-# It writes adjudication_todo.csv, never adjudication.csv: the meeting saves its decisions under
-# that name, so no rerun can overwrite them.
+# Step 6, manual annotation: the sheets coders fill, the next batch worth a coder's time, the
+# disagreements for the adjudication meeting, and the labelled, redacted corpus.
 
 
+# The disagreements of two coders (real data). It writes adjudication_todo.csv, never
+# adjudication.csv: the meeting saves its decisions under that name, so no rerun can overwrite
+# them.
 rule adjudication_sheet:
     input:
         posts=rules.collect_posts.output.posts,
@@ -15,8 +17,6 @@ rule adjudication_sheet:
         "logs/adjudication_sheet.log",
     benchmark:
         "benchmarks/adjudication_sheet.tsv"
-    conda:
-        "../../environment.yml"
     params:
         phone_regions=config["privacy"]["phone_regions"],
     script:
@@ -39,8 +39,6 @@ rule next_batch:
         "logs/next_batch.log",
     benchmark:
         "benchmarks/next_batch.tsv"
-    conda:
-        "../../environment.yml"
     params:
         annotation=get_next_batch_settings(),
         annotation_dir=annotation_dir(),
@@ -50,3 +48,48 @@ rule next_batch:
         model_settings=get_model_settings("logistic_regression"),
     script:
         "../scripts/next_batch.py"
+
+
+rule label_corpus:
+    input:
+        posts=rules.collect_posts.output.posts,
+        sheets=annotation_sheets,
+        adjudication_todo=adjudication_input,
+    output:
+        corpus="results/corpus/posts.jsonl",
+        summary=report(
+            "results/corpus/summary.json",
+            caption="../report/summary.rst",
+            category="1. Collection",
+        ),
+        annotation="results/corpus/annotation.json",
+    log:
+        "logs/label_corpus.log",
+    benchmark:
+        "benchmarks/label_corpus.tsv"
+    params:
+        source=SOURCE,
+        annotation_dir=annotation_dir(),
+        phone_regions=config["privacy"]["phone_regions"],
+        unlabelled=config["annotation"]["unlabelled"],
+        loop=get_loop_settings(),
+    script:
+        "../scripts/label_corpus.py"
+
+
+# Step 6 for real data: the sheet coders fill. Copy it to annotator_a.csv and annotator_b.csv
+# in the annotation folder; it is never written there, so filled sheets are never overwritten.
+rule annotation_sheet:
+    input:
+        posts=rules.collect_posts.output.posts,
+    output:
+        sheet=f"data/annotation/{SOURCE}/to_annotate.csv",
+    log:
+        "logs/annotation_sheet.log",
+    benchmark:
+        "benchmarks/annotation_sheet.tsv"
+    params:
+        annotation_dir=annotation_dir(),
+        phone_regions=config["privacy"]["phone_regions"],
+    script:
+        "../scripts/annotation_sheet.py"

@@ -3,13 +3,13 @@ from pathlib import Path
 
 from snakemake.utils import validate
 
-from dealerdetect import registry
-from dealerdetect.variant_status import usable
+from dealerdetect.study import registry
+from dealerdetect.preprocessing.variant_status import usable
 
 # The schema and what it cannot say (duplicate keys, 3.0 for an int, real dates, estimator
 # arguments, paths inside the study's outputs), before Snakemake's validate(): its message would
 # echo a secret's value. validate() then fills in the schema's defaults.
-from dealerdetect.configcheck import check_config
+from dealerdetect.study.configcheck import check_config
 
 check_config(
     config, workflow.configfiles, workflow.source_path("../schemas/config.schema.yaml")
@@ -138,7 +138,7 @@ def get_next_batch_settings():
 # Runs when the DAG is built, before Snakemake removes old outputs: a next_batch.csv with
 # labels filled in, or one the study did not write (its sha256 is in next_batch.json), stops.
 def next_batch_guard(wildcards):
-    from dealerdetect.active import check_next_batch
+    from dealerdetect.annotation.active import check_next_batch
 
     check_next_batch(f"data/annotation/{SOURCE}")
     return []

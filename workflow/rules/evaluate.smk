@@ -1,5 +1,5 @@
-# Model Training and Evaluation: one job per model x variant x protocol x part, then
-# aggregation. A part is cv.folds_per_job folds run in one process (all folds by default), so
+# Model Training and Evaluation: the folds of each protocol (shared by every model), one job
+# per model x variant x protocol x part, then aggregation. A part is cv.folds_per_job folds run in one process (all folds by default), so
 # imports and the LSTM's traced graph are paid once per part (docs/performance.md); set
 # folds_per_job: 1 for one job per fold on a large cluster. A job writes scores only; the
 # threshold is applied when the folds are aggregated.
@@ -16,8 +16,6 @@ rule evaluate_classic:
         "logs/evaluate/{protocol}/{variant}/{classic}/part{part}.log",
     benchmark:
         "benchmarks/evaluate/{protocol}/{variant}/{classic}/part{part}.tsv"
-    conda:
-        "../../environment.yml"
     threads: 1
     params:
         model=lambda wc: wc.classic,
@@ -64,8 +62,6 @@ rule evaluate_lstm:
         "benchmarks/evaluate/{protocol}/{variant}/lstm/part{part}.tsv"
     # The LSTM folds are the longest jobs: start them first so short jobs fill the tail.
     priority: 10
-    conda:
-        "../../environment.yml"
     threads: config["models"]["lstm"]["threads"]
     resources:
         # On a cluster the exact Figure 2 model asks for a GPU; the cpu preset does not.
@@ -94,9 +90,30 @@ rule aggregate_cv:
         "logs/aggregate_cv/{protocol}.log",
     benchmark:
         "benchmarks/aggregate_cv/{protocol}.tsv"
-    conda:
-        "../../environment.yml"
     params:
         threshold=config["cv"]["threshold"],
     script:
         "../scripts/aggregate_cv.py"
+
+
+rule make_folds:
+    input:
+        variant="results/preprocess/{variant}.parquet",
+        # The operation protocol groups folds by operation (rule operations).
+        members=lambda wc: (
+            ["results/accounts/members.csv"] if wc.protocol == "operation" else []
+        ),
+    output:
+        folds="results/cv/{protocol}/{variant}/folds.csv",
+    log:
+        "logs/make_folds/{protocol}_{variant}.log",
+    benchmark:
+        "benchmarks/make_folds/{protocol}_{variant}.tsv"
+    # The folds gate the LSTM jobs, the longest: a fold file made late started its LSTM job
+    # late and left one core idle at the end (measured, docs/performance.md).
+    priority: 20
+    params:
+        folds=config["cv"]["folds"],
+        seed=config["seed"],
+    script:
+        "../scripts/make_folds.py"

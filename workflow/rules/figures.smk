@@ -1,30 +1,6 @@
 # Figures for the report: every PNG is wrapped with report() and a caption.
 
 
-rule characterization:
-    input:
-        corpus=rules.label_corpus.output.corpus,
-        summary=rules.label_corpus.output.summary,
-    output:
-        csv=report(
-            "results/tables/characterization.csv",
-            caption="../report/characterization.rst",
-            category="4. Characterization",
-        ),
-        md="results/tables/characterization.md",
-    log:
-        "logs/characterization.log",
-    benchmark:
-        "benchmarks/characterization.tsv"
-    conda:
-        "../../environment.yml"
-    params:
-        source=SOURCE,
-        drugs=config["drugs"],
-    script:
-        "../scripts/characterization.py"
-
-
 rule figure_roc_pr:
     input:
         oof="results/cv/paper/oof.parquet",
@@ -42,8 +18,6 @@ rule figure_roc_pr:
         "logs/figures/roc_pr_{variant}.log",
     benchmark:
         "benchmarks/figures/roc_pr_{variant}.tsv"
-    conda:
-        "../../environment.yml"
     params:
         kind="roc_pr",
     script:
@@ -98,8 +72,6 @@ rule figure_table1_bars:
         "logs/figures/table1_bars.log",
     benchmark:
         "benchmarks/figures/table1_bars.tsv"
-    conda:
-        "../../environment.yml"
     params:
         kind="table1_bars",
     script:
@@ -120,8 +92,6 @@ rule figure_table2_bars:
         "logs/figures/table2_bars.log",
     benchmark:
         "benchmarks/figures/table2_bars.tsv"
-    conda:
-        "../../environment.yml"
     params:
         kind="table2_bars",
     script:
@@ -142,8 +112,6 @@ rule figure_app_shares:
         "logs/figures/app_shares.log",
     benchmark:
         "benchmarks/figures/app_shares.tsv"
-    conda:
-        "../../environment.yml"
     params:
         kind="app_shares",
     script:
@@ -164,9 +132,47 @@ rule figure_flow:
         "logs/figures/flow.log",
     benchmark:
         "benchmarks/figures/flow.tsv"
-    conda:
-        "../../environment.yml"
     params:
         kind="flow",
+    script:
+        "../scripts/figure.py"
+
+
+rule figure_accounts:
+    input:
+        accounts=rules.accounts.output.csv,
+    output:
+        png=report(
+            "results/figures/accounts.png",
+            caption="../report/accounts_figure.rst",
+            category="5. Accounts",
+        ),
+        svg="results/figures/accounts.svg",
+    log:
+        "logs/figures/accounts.log",
+    benchmark:
+        "benchmarks/figures/accounts.tsv"
+    params:
+        kind="accounts",
+    script:
+        "../scripts/figure.py"
+
+
+rule figure_operations:
+    input:
+        operations=rules.operations.output.operations,
+    output:
+        png=report(
+            "results/figures/operations.png",
+            caption="../report/operations_figure.rst",
+            category="5. Accounts",
+        ),
+        svg="results/figures/operations.svg",
+    log:
+        "logs/figures/operations.log",
+    benchmark:
+        "benchmarks/figures/operations.tsv"
+    params:
+        kind="operations",
     script:
         "../scripts/figure.py"

@@ -1,10 +1,10 @@
-"""Thin adapter: rule accounts -> dealerdetect.accounts.write_accounts."""
+"""Thin adapter: rule accounts -> dealerdetect.evaluation.accounts.write_accounts."""
 
-from dealerdetect.runlog import log_to
+from dealerdetect.study.runlog import log_to
 
 log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
 
-from dealerdetect.accounts import write_accounts  # noqa: E402
+from dealerdetect.evaluation.accounts import write_accounts  # noqa: E402
 
 sm = snakemake  # noqa: F821
 write_accounts(

@@ -1,12 +1,12 @@
-"""Thin adapter: rule adjudication_sheet -> dealerdetect.corpus.adjudication_todo."""
+"""Thin adapter: rule adjudication_sheet -> dealerdetect.annotation.corpus.adjudication_todo."""
 
 import logging
 
-from dealerdetect.runlog import log_to
+from dealerdetect.study.runlog import log_to
 
 log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
 
-from dealerdetect.corpus import adjudication_todo, build_corpus  # noqa: E402
+from dealerdetect.annotation.corpus import adjudication_todo, build_corpus  # noqa: E402
 
 sm = snakemake  # noqa: F821
 adjudicated = sm.input.get("adjudicated") or None  # an empty list when there is none yet

@@ -1,10 +1,10 @@
-"""Thin adapter: rule aggregate_cv -> dealerdetect.evaluation.aggregate."""
+"""Thin adapter: rule aggregate_cv -> dealerdetect.evaluation.cv.aggregate."""
 
-from dealerdetect.runlog import log_to
+from dealerdetect.study.runlog import log_to
 
 log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
 
-from dealerdetect.evaluation import aggregate  # noqa: E402
+from dealerdetect.evaluation.cv import aggregate  # noqa: E402
 
 sm = snakemake  # noqa: F821
 aggregate(

@@ -1,12 +1,12 @@
-"""Thin adapter: rule annotation_sheet -> dealerdetect.corpus.annotation_template."""
+"""Thin adapter: rule annotation_sheet -> dealerdetect.annotation.corpus.annotation_template."""
 
 import logging
 
-from dealerdetect.runlog import log_to
+from dealerdetect.study.runlog import log_to
 
 log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
 
-from dealerdetect.corpus import annotation_template  # noqa: E402
+from dealerdetect.annotation.corpus import annotation_template  # noqa: E402
 
 sm = snakemake  # noqa: F821
 n = annotation_template(

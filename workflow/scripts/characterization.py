@@ -1,10 +1,10 @@
 """Thin adapter: rule characterization -> dealerdetect.reporting.characterize."""
 
-from dealerdetect.runlog import log_to
+from dealerdetect.study.runlog import log_to
 
 log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
 
-from dealerdetect.corpus import read_corpus, read_summary  # noqa: E402
+from dealerdetect.annotation.corpus import read_corpus, read_summary  # noqa: E402
 from dealerdetect.drugs import Lexicon  # noqa: E402
 from dealerdetect.reporting.characterize import (  # noqa: E402
     characterization_markdown,

@@ -2,12 +2,12 @@
 
 from pathlib import Path
 
-from dealerdetect.runlog import log_to
+from dealerdetect.study.runlog import log_to
 
 log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
 
 from dealerdetect.collection.collect import collect  # noqa: E402
-from dealerdetect.privacy import load_salt  # noqa: E402
+from dealerdetect.privacy.redaction import load_salt  # noqa: E402
 
 cfg = snakemake.params.collection  # noqa: F821
 # The salt comes from its secret file, never from params or config (both are published).

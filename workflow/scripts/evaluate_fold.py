@@ -1,10 +1,10 @@
-"""Thin adapter: rules evaluate_classic / evaluate_lstm -> dealerdetect.evaluation.evaluate_job."""
+"""Thin adapter: rules evaluate_classic / evaluate_lstm -> dealerdetect.evaluation.cv.evaluate_job."""
 
-from dealerdetect.runlog import log_to
+from dealerdetect.study.runlog import log_to
 
 log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
 
-from dealerdetect.evaluation import evaluate_job  # noqa: E402
+from dealerdetect.evaluation.cv import evaluate_job  # noqa: E402
 
 sm = snakemake  # noqa: F821
 evaluate_job(

@@ -1,6 +1,6 @@
 """Thin adapter: figure rules -> dealerdetect.reporting.render.figure."""
 
-from dealerdetect.runlog import log_to
+from dealerdetect.study.runlog import log_to
 
 log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
 

@@ -4,12 +4,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from dealerdetect.runlog import log_to
+from dealerdetect.study.runlog import log_to
 
 log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
 
-from dealerdetect.corpus import read_summary  # noqa: E402
-from dealerdetect.diagnostics import collapse_note  # noqa: E402
+from dealerdetect.annotation.corpus import read_summary  # noqa: E402
+from dealerdetect.evaluation.diagnostics import collapse_note  # noqa: E402
 from dealerdetect.reporting.beyond import protocol_headline  # noqa: E402
 from dealerdetect.reporting.settings import run_note  # noqa: E402
 
@@ -17,8 +17,8 @@ sm = snakemake  # noqa: F821
 summary = read_summary(sm.input.summary)
 text = protocol_headline(pd.read_csv(sm.input.gap)) + "\n"
 # Beside the gap, what the folds leak (near-duplicates, accounts, operations in training).
-from dealerdetect.operations import leakage_sentence  # noqa: E402
-from dealerdetect.registry import VARIANT_NAMES  # noqa: E402
+from dealerdetect.evaluation.operations import leakage_sentence  # noqa: E402
+from dealerdetect.study.registry import VARIANT_NAMES  # noqa: E402
 
 text += leakage_sentence(pd.read_csv(sm.input.leakage), VARIANT_NAMES) + "\n\n"
 text += run_note(sm.params.source, sm.params.protocols, sm.params.lstm, summary) + "\n"

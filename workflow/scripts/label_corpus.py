@@ -1,13 +1,13 @@
-"""Thin adapter: rule label_corpus -> dealerdetect.corpus."""
+"""Thin adapter: rule label_corpus -> dealerdetect.annotation.corpus."""
 
 import json
 
-from dealerdetect.runlog import log_to
+from dealerdetect.study.runlog import log_to
 
 log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
 
-from dealerdetect.active import labelling_summary  # noqa: E402
-from dealerdetect.corpus import (  # noqa: E402
+from dealerdetect.annotation.active import labelling_summary  # noqa: E402
+from dealerdetect.annotation.corpus import (  # noqa: E402
     attach_labels,
     build_corpus,
     labels_or_explain,

@@ -1,10 +1,10 @@
-"""Thin adapter: rule leakage -> dealerdetect.operations.write_leakage."""
+"""Thin adapter: rule leakage -> dealerdetect.evaluation.operations.write_leakage."""
 
-from dealerdetect.runlog import log_to
+from dealerdetect.study.runlog import log_to
 
 log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
 
-from dealerdetect.operations import write_leakage  # noqa: E402
+from dealerdetect.evaluation.operations import write_leakage  # noqa: E402
 
 sm = snakemake  # noqa: F821
 write_leakage(

@@ -1,12 +1,12 @@
-"""Thin adapter: rule next_batch -> dealerdetect.active.write_next_batch."""
+"""Thin adapter: rule next_batch -> dealerdetect.annotation.active.write_next_batch."""
 
 import logging
 
-from dealerdetect.runlog import log_to
+from dealerdetect.study.runlog import log_to
 
 log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
 
-from dealerdetect.active import write_next_batch  # noqa: E402
+from dealerdetect.annotation.active import write_next_batch  # noqa: E402
 
 sm = snakemake  # noqa: F821
 info = write_next_batch(

@@ -1,10 +1,10 @@
-"""Thin adapter: rule operation_ranking -> dealerdetect.accounts.write_operation_ranking."""
+"""Thin adapter: rule operation_ranking -> dealerdetect.evaluation.accounts.write_operation_ranking."""
 
-from dealerdetect.runlog import log_to
+from dealerdetect.study.runlog import log_to
 
 log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
 
-from dealerdetect.accounts import write_operation_ranking  # noqa: E402
+from dealerdetect.evaluation.accounts import write_operation_ranking  # noqa: E402
 
 sm = snakemake  # noqa: F821
 write_operation_ranking(

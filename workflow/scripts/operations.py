@@ -1,10 +1,10 @@
-"""Thin adapter: rule operations -> dealerdetect.operations.write_operations."""
+"""Thin adapter: rule operations -> dealerdetect.evaluation.operations.write_operations."""
 
-from dealerdetect.runlog import log_to
+from dealerdetect.study.runlog import log_to
 
 log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
 
-from dealerdetect.operations import write_operations  # noqa: E402
+from dealerdetect.evaluation.operations import write_operations  # noqa: E402
 
 sm = snakemake  # noqa: F821
 write_operations(

@@ -1,13 +1,13 @@
-"""Thin adapter: rule preprocess -> dealerdetect.preprocessing (steps 1-5)."""
+"""Thin adapter: rule preprocess -> dealerdetect.preprocessing.steps (steps 1-5)."""
 
 from pathlib import Path
 
-from dealerdetect.runlog import log_to
+from dealerdetect.study.runlog import log_to
 
 log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
 
-from dealerdetect.corpus import read_corpus  # noqa: E402
-from dealerdetect.preprocessing import write_preprocessed  # noqa: E402
+from dealerdetect.annotation.corpus import read_corpus  # noqa: E402
+from dealerdetect.preprocessing.steps import write_preprocessed  # noqa: E402
 
 sm = snakemake  # noqa: F821
 write_preprocessed(

@@ -2,19 +2,19 @@
 
 import pandas as pd
 
-from dealerdetect.runlog import log_to
+from dealerdetect.study.runlog import log_to
 
 log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
 
-from dealerdetect.corpus import read_summary  # noqa: E402
-from dealerdetect.diagnostics import collapse_note  # noqa: E402
+from dealerdetect.annotation.corpus import read_summary  # noqa: E402
+from dealerdetect.evaluation.diagnostics import collapse_note  # noqa: E402
+from dealerdetect.preprocessing.variant_status import read_status  # noqa: E402
 from dealerdetect.reporting.tables import (  # noqa: E402
     table1,
     table1_markdown,
     table1_note,
     write_table,
 )
-from dealerdetect.variant_status import read_status  # noqa: E402
 
 sm = snakemake  # noqa: F821
 status = read_status(sm.input.status)

@@ -1,14 +1,14 @@
 """Thin adapter: rule table1_extended -> dealerdetect.reporting.extended."""
 
-from dealerdetect.runlog import log_to
+from dealerdetect.study.runlog import log_to
 
 log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
 
-from dealerdetect.corpus import read_summary  # noqa: E402
+from dealerdetect.annotation.corpus import read_summary  # noqa: E402
+from dealerdetect.preprocessing.variant_status import read_status  # noqa: E402
 from dealerdetect.reporting.extended import write_extended  # noqa: E402
 from dealerdetect.reporting.languages import read_languages  # noqa: E402
 from dealerdetect.reporting.settings import run_note  # noqa: E402
-from dealerdetect.variant_status import read_status  # noqa: E402
 
 sm = snakemake  # noqa: F821
 write_extended(

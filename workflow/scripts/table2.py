@@ -1,10 +1,10 @@
 """Thin adapter: rule table2 -> dealerdetect.reporting.tables."""
 
-from dealerdetect.runlog import log_to
+from dealerdetect.study.runlog import log_to
 
 log_to(snakemake.log[0])  # noqa: F821 - injected by Snakemake
 
-from dealerdetect.corpus import read_corpus, read_summary  # noqa: E402
+from dealerdetect.annotation.corpus import read_corpus, read_summary  # noqa: E402
 from dealerdetect.drugs import Lexicon  # noqa: E402
 from dealerdetect.reporting.settings import run_note  # noqa: E402
 from dealerdetect.reporting.tables import table2, table2_markdown, write_table  # noqa: E402

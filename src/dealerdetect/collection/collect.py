@@ -11,10 +11,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from ..csvsafe import write_rows
+from dealerdetect.privacy.csvsafe import write_rows
+from dealerdetect.privacy.redaction import pseudonym
+
 from ..drugs import Lexicon
 from ..posts import Post, format_time, write_jsonl
-from ..privacy import pseudonym
 from . import make_source
 from .base import Window
 from .discovery import Discovery, discover

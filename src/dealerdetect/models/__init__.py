@@ -4,5 +4,5 @@
 (or parsing the Snakefile) never loads TensorFlow. Every model is used through one interface
 (``models.interface.make_model``: fit, score, save and load files) and saved as a checked bundle
 (``models.bundle``); the list of models and which are the paper's lives in
-``dealerdetect.registry``.
+``dealerdetect.study.registry``.
 """

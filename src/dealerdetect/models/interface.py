@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import registry
+from dealerdetect.study import registry
 
 # Types a saved scikit-learn bundle may contain beyond skops' defaults. Anything else in a file
 # is refused before it is loaded (skops never runs code from the file; pickle would).

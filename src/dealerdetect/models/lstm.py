@@ -13,8 +13,8 @@ from __future__ import annotations
 import os
 from dataclasses import asdict, dataclass
 
-from .. import registry
-from ..runlog import quiet_tensorflow
+from dealerdetect.study import registry
+from dealerdetect.study.runlog import quiet_tensorflow
 
 PRESETS: dict[str, dict] = {
     # Figure 2 exactly; the batch size is not given in the paper (Keras' default, 32), nor the

@@ -15,9 +15,9 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from dealerdetect import registry
-from dealerdetect.registry import MODEL_NAMES as MODELS
-from dealerdetect.registry import VARIANT_NAMES as VARIANTS
+from dealerdetect.study import registry
+from dealerdetect.study.registry import MODEL_NAMES as MODELS
+from dealerdetect.study.registry import VARIANT_NAMES as VARIANTS
 
 DPI = 150
 OURS_LABEL = "This rerun"

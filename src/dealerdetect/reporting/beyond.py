@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import registry
+from dealerdetect.study import registry
+
 from ._plotting import model_color, model_label, new_figure, ordered, save, variant_label
 
 RULE_HATCH = {"max": "", "mean": "//", "noisy_or": ".."}
@@ -99,7 +100,7 @@ def _drop_sentence(gaps: pd.DataFrame, protocol: str, what: str) -> str:
 def operations_figure(ops: pd.DataFrame, stem) -> list[Path]:
     """Operations by number of accounts (log scale): all operations, and those with a dealer
     post; beside it, the posts they hold."""
-    from ..operations import size_distribution
+    from dealerdetect.evaluation.operations import size_distribution
 
     dist = size_distribution(ops)
     fig = new_figure(9.0, 3.8)

@@ -12,11 +12,12 @@ from functools import lru_cache
 import pandas as pd
 import yaml
 
-from ..contacts import APPS
-from ..corpus import DATA, paper_corpus
+from dealerdetect.annotation.corpus import DATA, paper_corpus
+from dealerdetect.preprocessing.steps import dedupe_posts
+from dealerdetect.privacy.contacts import APPS
+
 from ..drugs import Lexicon
 from ..posts import extract_hashtags
-from ..preprocessing import dedupe_posts
 
 # The paper's four apps, Snapchat, and the apps the later literature reports (Signal, Threema,
 # Session, LINE, WeChat, Discord, QQ, KakaoTalk): the paper has no figure for those.

@@ -11,7 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import registry, stats
+from dealerdetect.evaluation import stats
+from dealerdetect.study import registry
+
 from .tables import not_run_rows
 
 

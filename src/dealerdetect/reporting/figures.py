@@ -15,6 +15,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from sklearn.metrics import precision_recall_curve, roc_curve
 
+from dealerdetect.evaluation.stats import confusion, oof_auc, oof_pr_auc, prf
 from dealerdetect.reporting._plotting import (
     model_color,
     model_label,
@@ -31,7 +32,6 @@ from dealerdetect.reporting.figures_paper import (
     table1_bars,
     table2_bars,
 )
-from dealerdetect.stats import confusion, oof_auc, oof_pr_auc, prf
 
 __all__ = [
     "roc_pr_curves",

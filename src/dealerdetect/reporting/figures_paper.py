@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import FancyBboxPatch, Patch
 
-from dealerdetect.registry import VARIANT_NAMES as VARIANTS
 from dealerdetect.reporting._plotting import (
     OURS_LABEL,
     PAPER_LABEL,
@@ -26,6 +25,7 @@ from dealerdetect.reporting._plotting import (
     variant_label,
     variants_in,
 )
+from dealerdetect.study.registry import VARIANT_NAMES as VARIANTS
 
 __all__ = ["table1_bars", "table2_bars", "app_shares", "flow_diagram"]
 

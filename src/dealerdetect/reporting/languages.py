@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import stats
+from dealerdetect.evaluation import stats
 
 WEAK_POINTS = 5.0
 COLUMNS = [
@@ -113,7 +113,7 @@ def language_markdown(table: pd.DataFrame, small: dict, min_posts: int) -> str:
 
 def read_languages(corpus_path) -> pd.Series:
     """Post id -> language from the labelled corpus (``und`` for a corpus without them)."""
-    from ..corpus import read_corpus
+    from dealerdetect.annotation.corpus import read_corpus
 
     corpus = read_corpus(corpus_path).drop_duplicates("id")
     if "language" not in corpus:

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import registry
-from ..corpus import DATA, paper_table2
+from dealerdetect.annotation.corpus import DATA, paper_table2
+from dealerdetect.preprocessing.steps import dedupe_posts
+from dealerdetect.study import registry
+
 from ..drugs import Lexicon, normalise
-from ..preprocessing import dedupe_posts
 
 MEASURES = (
     ("precision", "Precision"),

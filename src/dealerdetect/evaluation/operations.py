@@ -29,8 +29,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .contacts import APPS, contact_values
-from .privacy import PLACEHOLDERS
+from dealerdetect.privacy.contacts import APPS, contact_values
+from dealerdetect.privacy.redaction import PLACEHOLDERS, PSEUDONYM_RE
 
 # Link kinds an operation can be joined by: the contact kinds read by contact_values, then text.
 CONTACT_LINK_KINDS = ("phone", "email", *APPS)
@@ -303,7 +303,6 @@ def link_operations(
 
 def check_operations_privacy(ops: pd.DataFrame, members: pd.DataFrame) -> None:
     """Raise unless the outputs hold pseudonymous ids, counts and known link kinds only."""
-    from .accounts import PSEUDONYM_RE
 
     if list(ops.columns) != list(OPERATION_COLUMNS):
         raise ValueError(f"operations: unexpected columns {list(ops.columns)}")
@@ -338,9 +337,9 @@ def write_operations(
 ) -> pd.DataFrame:  # fmt: skip
     """The ``operations`` job: salted contact hashes under data/, near-duplicate pairs, the
     account-to-operation map and ``operations.csv`` under results/."""
-    from .corpus import read_corpus
-    from .posts import read_jsonl
-    from .privacy import load_salt
+    from dealerdetect.annotation.corpus import read_corpus
+    from dealerdetect.posts import read_jsonl
+    from dealerdetect.privacy.redaction import load_salt
 
     salt = load_salt(None, salt_file)
     corpus = read_corpus(corpus_path)
@@ -470,7 +469,7 @@ def leakage_table(items, members, pairs) -> pd.DataFrame:
 
 def leakage_markdown(table: pd.DataFrame, threshold: float) -> str:
     """The table and one sentence a reader can act on."""
-    from .registry import VARIANT_NAMES
+    from dealerdetect.study.registry import VARIANT_NAMES
 
     lines = [
         f"**Leakage.** Percent of test posts with a near-duplicate (word-shingle Jaccard >= "
@@ -521,7 +520,7 @@ def write_leakage(
 ) -> pd.DataFrame:
     """The ``leakage`` job: fold files ``results/cv/<protocol>/<variant>/folds.csv``, the
     variant parquets (id, user, label)."""
-    from .csvsafe import read_csv
+    from dealerdetect.privacy.csvsafe import read_csv
 
     users = {
         Path(p).stem: pd.read_parquet(p, columns=["id", "user", "label"]) for p in variant_paths

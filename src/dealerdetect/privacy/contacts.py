@@ -31,7 +31,7 @@ Public API:
     contact_values(text, phone_regions=None) -> list[tuple[str, str]]
         ``(kind, canonical value)`` of every detail that names an account: E.164 numbers,
         folded handles without "@", lower-cased e-mails, links without scheme.
-    find_phones, regions_key, DEFAULT_PHONE_REGIONS: see ``dealerdetect.phones``.
+    find_phones, regions_key, DEFAULT_PHONE_REGIONS: see ``dealerdetect.privacy.phones``.
 """
 
 from __future__ import annotations
@@ -41,11 +41,10 @@ import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
-from .phones import DEFAULT_PHONE_REGIONS, find_phones, regions_key, to_e164
-from .phones import _phones as _phone_spans
-from .textnorm import EMOJI_WORDS, fold_handle, normalize
+from dealerdetect.privacy.phones import DEFAULT_PHONE_REGIONS, find_phones, regions_key, to_e164
+from dealerdetect.privacy.phones import _phones as _phone_spans
+from dealerdetect.text import EMOJI_WORDS, fold_handle, load_stopwords, normalize
 
 __all__ = [
     "APPS",
@@ -381,12 +380,10 @@ _BIO_RE = re.compile(
 )
 
 
-@functools.cache
 def _stopwords() -> frozenset[str]:
-    # The NLTK English list the tokenizer uses, read as the plain file it is: importing
-    # preprocessing here would close an import circle (preprocessing -> privacy -> contacts).
-    path = Path(__file__).parent / "data" / "nltk_data" / "corpora" / "stopwords" / "english"
-    return frozenset(path.read_text(encoding="utf-8").split())
+    """The English list step 2 removes: "who needs wickr when ..." holds English words, not
+    handles."""
+    return load_stopwords("english")
 
 
 def _app_handle(

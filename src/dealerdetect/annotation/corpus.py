@@ -14,13 +14,13 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from .characterization import PAPER_APPS, contact_kinds, has_offer_to_buy
-from .language import identify
-from .posts import extract_hashtags, read_jsonl
-from .preprocessing import dedupe_posts
-from .privacy import redact, redact_hashtags
+from dealerdetect.characterization import PAPER_APPS, contact_kinds, has_offer_to_buy
+from dealerdetect.posts import extract_hashtags, read_jsonl
+from dealerdetect.preprocessing.language import identify
+from dealerdetect.preprocessing.steps import dedupe_posts
+from dealerdetect.privacy.redaction import redact, redact_hashtags
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 log = logging.getLogger(__name__)
 
 
@@ -132,7 +132,7 @@ def summarize(corpus: pd.DataFrame, source: str, kappa: float | None = None) -> 
 
 
 def write_corpus(corpus: pd.DataFrame, path: str | Path) -> None:
-    from .posts import write_jsonl
+    from dealerdetect.posts import write_jsonl
 
     write_jsonl(corpus.to_dict(orient="records"), path)
 
@@ -164,7 +164,7 @@ def load_labels(
     window); ``labels_file_overrides``, posts only one coder labelled where ``labels.csv``
     gave the other label and was used.
     """
-    from . import annotation as ann
+    from dealerdetect.annotation import sheets as ann
 
     d = Path(annotation_dir)
     sheets = {
@@ -254,8 +254,8 @@ def annotation_template(
     sensitive: ``out`` must not be under ``results/`` (kept for data under ``data/``).
     Returns the number of posts in the sheet.
     """
-    from . import annotation as ann
-    from .posts import read_jsonl
+    from dealerdetect.annotation import sheets as ann
+    from dealerdetect.posts import read_jsonl
 
     if "results" in Path(out).parts:
         raise ValueError(
@@ -293,7 +293,7 @@ def adjudication_todo(
     ``final`` and saves the sheet as ``adjudication.csv``: the study never writes that file, so a
     rerun cannot overwrite decisions. Returns the number of posts listed.
     """
-    from . import annotation as ann
+    from dealerdetect.annotation import sheets as ann
 
     a = ann.read_sheet(sheet_a, "annotator_a")
     b = ann.read_sheet(sheet_b, "annotator_b")
@@ -317,7 +317,7 @@ def labels_or_explain(
     loop labels a part of the corpus), counted in the report as ``unlabelled_left_out``; a post
     one coder labelled, or one in dispute, is still an error.
     """
-    from . import annotation as ann
+    from dealerdetect.annotation import sheets as ann
 
     ids = sorted(set(corpus["id"]))
     try:

@@ -186,7 +186,7 @@ def choose_batch(
     if strategy == "random":
         pick = rng.permutation(free_idx)[:size]
         return Selection(sorted(ids[i] for i in pick), "random sample (control)")
-    from .models.classic import make_classifier, scores
+    from dealerdetect.models.classic import make_classifier, scores
 
     if model is None:
         pos = {i: k for k, i in enumerate(ids)}
@@ -210,7 +210,7 @@ def choose_batch(
 
 def post_texts(posts: pd.DataFrame, stopwords: str = "english") -> list[str]:
     """The cleaned caption (step 2) of each post, hashtags included, as the models read it."""
-    from .preprocessing import clean, load_stopwords
+    from dealerdetect.preprocessing.steps import clean, load_stopwords
 
     sw = load_stopwords(stopwords)
     return [" ".join(clean(c or "", sw)) for c in posts["caption"]]
@@ -221,8 +221,8 @@ def post_texts(posts: pd.DataFrame, stopwords: str = "english") -> list[str]:
 
 def sheet_ids(path: str | Path) -> set[str]:
     """Every post id in a sheet, labelled or not (a coder's row in progress is not offered)."""
-    from .collection.files import read_csv_table
-    from .csvsafe import unescape
+    from dealerdetect.collection.files import read_csv_table
+    from dealerdetect.privacy.csvsafe import unescape
 
     header, rows = read_csv_table(path)
     col = "post_id" if "post_id" in header or "id" not in header else "id"
@@ -236,7 +236,7 @@ def labels_so_far(annotation_dir: str | Path) -> tuple[dict[str, int], set[str]]
     """Final labels in the sheets so far (agreed, adjudicated or from labels.csv) and every id
     in any sheet. Rows left empty are allowed here (coders are midway); a label that is not
     0/1 is still an error naming file, row and column."""
-    from . import annotation as ann
+    from dealerdetect.annotation import sheets as ann
 
     d = Path(annotation_dir)
     got: dict[str, dict[str, int] | None] = {}
@@ -266,7 +266,7 @@ def check_next_batch(folder: str | Path) -> None:
     sheet, manifest = folder / NEXT_BATCH, folder / MANIFEST
     if not sheet.exists():
         return
-    from . import annotation as ann
+    from dealerdetect.annotation import sheets as ann
 
     try:
         filled = ann._read_labels(sheet, "label", "next batch", allow_empty=True)
@@ -306,10 +306,10 @@ def write_next_batch(
     """Write the next batch (the coder sheet's columns, redacted, formula-safe) and its
     manifest (how it was chosen, the file's sha256). ``settings``: config ``annotation``.
     Returns the manifest."""
-    from . import annotation as ann
-    from .corpus import build_corpus
-    from .posts import read_jsonl
-    from .preprocessing import dedupe_posts
+    from dealerdetect.annotation import sheets as ann
+    from dealerdetect.annotation.corpus import build_corpus
+    from dealerdetect.posts import read_jsonl
+    from dealerdetect.preprocessing.steps import dedupe_posts
 
     out, manifest = Path(out), Path(manifest)
     if "results" in out.parts:
@@ -404,8 +404,8 @@ def learning_curve(
     are all of one class predicts that class. Returns rows (strategy, model, share, labels,
     repeat, f1) with ``labels`` the mean labels per training part.
     """
-    from .models.classic import make_classifier, scores
-    from .stats import f1_of, grouped_folds
+    from dealerdetect.evaluation.stats import f1_of, grouped_folds
+    from dealerdetect.models.classic import make_classifier, scores
 
     models = dict(models or {"svm": {}, "logistic_regression": {}})
     for name in strategies:

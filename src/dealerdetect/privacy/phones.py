@@ -188,9 +188,7 @@ def to_e164(span: str, regions: tuple[str, ...]) -> str | None:
             continue
     fmt = phonenumbers.PhoneNumberFormat.E164
     # A national number written with a trunk 0 ("07700 900461") is never North-American.
-    parsed = [
-        (r, n) for r, n in parsed if not (n.country_code == 1 and n.italian_leading_zero)
-    ]
+    parsed = [(r, n) for r, n in parsed if not (n.country_code == 1 and n.italian_leading_zero)]
     for region, number in parsed:
         if region and (phonenumbers.is_valid_number_for_region(number, region) or _nanp(number)):
             return phonenumbers.format_number(number, fmt)

@@ -1,6 +1,6 @@
 """Summarize a finished run's Snakemake benchmarks (run from the workflow directory).
 
-    python workflow/scripts/benchmark_summary.py [benchmarks/] [--cores N]
+    python bench/benchmark_summary.py [benchmarks/] [--cores N]
 
 Prints wall time and CPU time per rule, the critical path through the rule graph, the CPU floor
 (the jobs' CPU time spread over N cores, a bound no schedule beats) and peak memory per job.
@@ -11,7 +11,7 @@ import os
 import subprocess
 import sys
 
-from dealerdetect.benchmarks import (
+from dealerdetect.study.benchmarks import (
     cpu_floor,
     critical_path,
     per_rule,

@@ -90,9 +90,9 @@ def critical_path(jobs: pd.DataFrame, edges: list[tuple[str, str]]) -> tuple[flo
 
 
 def read_job_cpu(root: str | Path = "logs") -> pd.DataFrame:
-    """One row per job log that ends with the CPU line :func:`dealerdetect.runlog.log_to`
+    """One row per job log that ends with the CPU line :func:`dealerdetect.study.runlog.log_to`
     writes at exit: log (path under ``root``) and cpu_s, the job's exact CPU seconds."""
-    from .runlog import CPU_LINE
+    from dealerdetect.study.runlog import CPU_LINE
 
     rows = []
     for path in sorted(Path(root).rglob("*.log")):

@@ -1,4 +1,5 @@
-# Results: Table 1 and Table 2 beside the paper's numbers.
+# Results: Table 1 and Table 2 beside the paper's numbers, the extended Table 1, the
+# characterization (Text Analysis), leakage between folds and the report's headline.
 
 
 rule table1:
@@ -18,8 +19,6 @@ rule table1:
         "logs/table1.log",
     benchmark:
         "benchmarks/table1.tsv"
-    conda:
-        "../../environment.yml"
     params:
         source=SOURCE,
         lstm=get_lstm_settings(),
@@ -42,8 +41,6 @@ rule table2:
         "logs/table2.log",
     benchmark:
         "benchmarks/table2.tsv"
-    conda:
-        "../../environment.yml"
     params:
         source=SOURCE,
         drugs=config["drugs"],
@@ -77,8 +74,6 @@ rule table1_extended:
         "logs/table1_extended.log",
     benchmark:
         "benchmarks/table1_extended.tsv"
-    conda:
-        "../../environment.yml"
     params:
         protocols=PROTOCOLS,
         seed=config["seed"],
@@ -87,3 +82,79 @@ rule table1_extended:
         min_language_posts=config["reporting"]["min_language_posts"],
     script:
         "../scripts/table1_extended.py"
+
+
+rule leakage:
+    input:
+        folds=lambda wc: expand(
+            "results/cv/{protocol}/{variant}/folds.csv",
+            protocol=PROTOCOLS,
+            variant=usable_variants(),
+        ),
+        variants=lambda wc: expand(
+            "results/preprocess/{variant}.parquet", variant=usable_variants()
+        ),
+        members=rules.operations.output.members,
+        pairs=rules.operations.output.pairs,
+    output:
+        csv=report(
+            "results/tables/leakage.csv",
+            caption="../report/leakage.rst",
+            category="3. Models",
+        ),
+        md="results/tables/leakage.md",
+    log:
+        "logs/leakage.log",
+    benchmark:
+        "benchmarks/leakage.tsv"
+    params:
+        protocols=PROTOCOLS,
+        threshold=config["operations"]["jaccard_threshold"],
+    script:
+        "../scripts/leakage.py"
+
+
+rule headline:
+    input:
+        gap=rules.table1_extended.output.gap,
+        summary=rules.label_corpus.output.summary,
+        folds=expand("results/cv/{protocol}/fold_metrics.csv", protocol=PROTOCOLS),
+        leakage=rules.leakage.output.csv,
+    output:
+        md=report(
+            "results/tables/headline.md",
+            caption="../report/headline.rst",
+            category="0. Headline",
+        ),
+    log:
+        "logs/headline.log",
+    benchmark:
+        "benchmarks/headline.tsv"
+    params:
+        source=SOURCE,
+        protocols=PROTOCOLS,
+        lstm=get_lstm_settings(),
+    script:
+        "../scripts/headline.py"
+
+
+rule characterization:
+    input:
+        corpus=rules.label_corpus.output.corpus,
+        summary=rules.label_corpus.output.summary,
+    output:
+        csv=report(
+            "results/tables/characterization.csv",
+            caption="../report/characterization.rst",
+            category="4. Characterization",
+        ),
+        md="results/tables/characterization.md",
+    log:
+        "logs/characterization.log",
+    benchmark:
+        "benchmarks/characterization.tsv"
+    params:
+        source=SOURCE,
+        drugs=config["drugs"],
+    script:
+        "../scripts/characterization.py"

@@ -33,8 +33,8 @@ import re
 import secrets
 from pathlib import Path
 
-from dealerdetect.contacts import find_contacts, regions_key
-from dealerdetect.textnorm import normalize
+from dealerdetect.privacy.contacts import find_contacts, regions_key
+from dealerdetect.text import normalize
 
 PLACEHOLDERS = ("[URL]", "[EMAIL]", "[PHONE]", "[HANDLE]")
 URL, EMAIL, PHONE, HANDLE = PLACEHOLDERS
@@ -60,6 +60,10 @@ _URL_RE = re.compile(
 )
 # When spans overlap the longest wins; on a tie, the first of these.
 _PRIORITY = {URL: 0, EMAIL: 1, PHONE: 2, HANDLE: 3}
+
+
+# What :func:`pseudonym` gives: the only form of a user an output may carry.
+PSEUDONYM_RE = re.compile(r"u_[0-9a-f]{12}")
 
 
 def pseudonym(handle: str, salt: str) -> str:

@@ -23,9 +23,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import NamedTuple
 
-from .collection.files import read_csv_table
-from .csvsafe import unescape, write_rows
-from .posts import PostFormatError
+from dealerdetect.collection.files import read_csv_table
+from dealerdetect.posts import PostFormatError
+from dealerdetect.privacy.csvsafe import unescape, write_rows
 
 # ``language``: the post's language as identified (language.identify), so a coder who does not
 # read it can pass the post on; like every column but post_id and label, never read back.
@@ -112,7 +112,7 @@ def write_sheet(posts: Iterable[Mapping] | Mapping[str, Mapping], path: str | Pa
     ``comments`` (``{user, text}`` mappings), ``url``, ``image`` and ``language`` (identified
     from the caption when absent); the caller redacts texts.
     """
-    from .language import identify
+    from dealerdetect.preprocessing.language import identify
 
     by_id = _posts_by_id(posts)
     rows = []

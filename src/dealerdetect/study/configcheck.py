@@ -146,7 +146,7 @@ def _seed_errors(config: Mapping) -> Iterable[str]:
 
 
 def _window_errors(config: Mapping) -> Iterable[str]:
-    from .posts import parse_time
+    from dealerdetect.posts import parse_time
 
     window = (config.get("collection") or {}).get("window") or {}
     times = {}
@@ -197,7 +197,7 @@ def _pipeline_value_errors(name: str, args: dict, key: str) -> Iterable[str]:
         from sklearn.utils._param_validation import InvalidParameterError
     except ImportError:  # an older scikit-learn: names are still checked above
         return
-    from .models.classic import make_classifier
+    from dealerdetect.models.classic import make_classifier
 
     if name == "char_ngram":
         errors = list(_ngram_errors(args, key))
@@ -271,7 +271,7 @@ def _trial_fit_errors(name: str, args: Mapping, key: str) -> Iterable[str]:
     fails here, at parse time, instead of in every fold job. A few milliseconds a model."""
     import warnings
 
-    from .models.classic import make_classifier
+    from dealerdetect.models.classic import make_classifier
 
     trial = {k: v for k, v in args.items() if k not in _DATA_DEPENDENT}
     for k, cap in _CAPS.items():

@@ -23,10 +23,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import registry, tokens
-from .csvsafe import to_csv as to_safe_csv
+from dealerdetect.preprocessing import tokens
+from dealerdetect.privacy.csvsafe import to_csv as to_safe_csv
+from dealerdetect.study import registry
+from dealerdetect.text import NLTK_DATA, load_stopwords  # noqa: F401 (step 2's stopwords)
 
-NLTK_DATA = Path(__file__).parent / "data" / "nltk_data"
 PAD, UNK = 0, 1  # index 0 pads sequences, 1 stands for words missing from the dictionary
 
 URL_RE = re.compile(
@@ -56,23 +57,6 @@ def mark_token_re() -> re.Pattern:
     )
 
 
-@lru_cache(maxsize=16)
-def load_stopwords(name: str = "english") -> frozenset[str]:
-    """An NLTK stopword list shipped with the package (English: 2018's 179-word list)."""
-    import nltk  # local import: only preprocessing needs NLTK
-
-    if str(NLTK_DATA) not in nltk.data.path:
-        nltk.data.path.insert(0, str(NLTK_DATA))
-    from nltk.corpus import stopwords
-
-    try:
-        return frozenset(stopwords.words(name))
-    except (OSError, LookupError) as err:
-        raise ValueError(
-            f"preprocessing.stopwords: no NLTK stopword list '{name}' in {NLTK_DATA}"
-        ) from err
-
-
 @lru_cache(maxsize=64)
 def stopwords_for(base: frozenset[str], language: str | None) -> frozenset[str]:
     """``base`` (the configured list, the paper's English one by default) and the list of the
@@ -89,7 +73,7 @@ def clean(text: str, stopwords: frozenset[str], language: str | None = None) -> 
     drops '@', emoji and punctuation; apostrophes inside words are matched against the stopword
     list ("don't") and then removed ("dont" never reaches the dictionary). Combining marks stay
     in their words, and text in scripts written without spaces is cut into words per script
-    (:mod:`dealerdetect.tokens`), in hashtags too. ``language`` (``language.identify``) adds
+    (:mod:`dealerdetect.preprocessing.tokens`), in hashtags too. ``language`` (``language.identify``) adds
     that language's stopword list. The one tokenizer: the study, the LSTM's dictionary and
     predict all call it.
     """
@@ -173,8 +157,8 @@ def featurize(
     """New posts as the model of ``variant`` saw its training posts: redacted, cleaned (step 2),
     split into the variant's text and, with a dictionary, indexed (step 3). Used by predict; the
     study's own posts take the same functions inside :func:`preprocess`."""
-    from .language import identify
-    from .privacy import redact
+    from dealerdetect.preprocessing.language import identify
+    from dealerdetect.privacy.redaction import redact
 
     sw = load_stopwords(settings.get("stopwords", "english"))
     texts = [redact(c or "", phone_regions) for c in captions]
@@ -300,7 +284,7 @@ def preprocess(
     sw = load_stopwords(stopwords)
     uniq = uniq.reset_index(drop=True)
     if "language" not in uniq:  # a corpus written before posts carried their language
-        from .language import identify_all
+        from dealerdetect.preprocessing.language import identify_all
 
         uniq["language"] = identify_all(uniq["caption"].fillna("").astype(str))
     uniq["language"] = uniq["language"].fillna("und").astype(str)
@@ -369,7 +353,7 @@ def write_preprocessed(
     import json
     import logging
 
-    from .variant_status import check_variants, variant_status
+    from dealerdetect.preprocessing.variant_status import check_variants, variant_status
 
     variants, vocab, flow = preprocess(
         corpus,

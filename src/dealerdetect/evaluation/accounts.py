@@ -22,21 +22,21 @@ Outputs carry pseudonymous ids (``u_`` + 12 hex) and contact *kinds* only (``wic
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .characterization import APPS
-from .stats import confusion, oof_auc, oof_pr_auc, prf
+from dealerdetect.characterization import APPS
+from dealerdetect.evaluation.operations import OPERATION_RE
+from dealerdetect.evaluation.stats import confusion, oof_auc, oof_pr_auc, prf
+from dealerdetect.privacy.redaction import PSEUDONYM_RE
 
 RULES = ("max", "mean", "noisy_or")
 TOP_K = (10, 50, 100)
 # Every kind characterization.find_contacts can return; anything else is refused as a possible
 # contact detail rather than a kind.
 CONTACT_KINDS = frozenset({*APPS, "phone", "email", "link", "bio", "handle"})
-PSEUDONYM_RE = re.compile(r"u_[0-9a-f]{12}")
 OOF_COLUMNS = ("id", "variant", "model", "fold", "label", "score", "pred")
 RANKED_COLUMNS = (
     "variant",
@@ -318,7 +318,7 @@ def write_accounts(
     return metrics, ranked
 
 
-# --- operations: accounts linked by a shared contact or pasted ad (dealerdetect.operations) ---
+# --- operations: accounts linked by a shared contact or pasted ad (dealerdetect.evaluation.operations) ---
 
 OPERATION_RANKED_COLUMNS = (
     "variant",
@@ -393,7 +393,6 @@ def write_operation_ranking(
         link_kinds=g["operation"].map(ops["link_kinds"]).fillna(""),
     )
     ranked = g[list(OPERATION_RANKED_COLUMNS)]
-    from .operations import OPERATION_RE
 
     if not ranked["operation"].astype(str).map(OPERATION_RE.fullmatch).astype(bool).all():
         raise ValueError("accounts: an operation id is not pseudonymous")

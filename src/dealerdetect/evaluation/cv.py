@@ -15,12 +15,13 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
-from . import registry, stats
-from .csvsafe import read_csv as read_safe_csv
-from .models.interface import make_model
-from .registry import PROTOCOLS
-from .stats import grouped_folds, paper_folds
-from .temporal import temporal_folds, temporal_view
+from dealerdetect.evaluation import stats
+from dealerdetect.evaluation.stats import grouped_folds, paper_folds
+from dealerdetect.evaluation.temporal import temporal_folds, temporal_view
+from dealerdetect.models.interface import make_model
+from dealerdetect.privacy.csvsafe import read_csv as read_safe_csv
+from dealerdetect.study import registry
+from dealerdetect.study.registry import PROTOCOLS
 
 
 def make_folds(df: pd.DataFrame, n_splits: int, seed: int, protocol: str = "paper") -> pd.DataFrame:
@@ -275,7 +276,7 @@ def aggregate(
             oof, info = score_fold(rows, info, threshold)
             infos.append(info)
             oofs.append(oof)
-    from .diagnostics import flag_collapsed
+    from dealerdetect.evaluation.diagnostics import flag_collapsed
 
     # A fold that never left the class prior is flagged, never averaged in silently.
     flag_collapsed(pd.DataFrame(infos)).to_csv(folds_path, index=False)
