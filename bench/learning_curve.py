@@ -27,7 +27,7 @@ import pandas as pd
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-SMS = ROOT.parent / "shared/data/sms-spam-collection/SMSSpamCollection"
+SMS = ROOT / "data/external/sms-spam-collection/SMSSpamCollection"  # data/external/README.md
 sys.path.insert(0, str(ROOT / "src"))
 
 from dealerdetect.annotation.active import (  # noqa: E402

@@ -36,7 +36,7 @@ from dealerdetect.preprocessing.language import identify
 from dealerdetect.privacy.redaction import redact
 
 ROOT = Path(__file__).resolve().parents[1]
-SMS = ROOT.parent / "shared/data/sms-spam-collection/SMSSpamCollection"
+SMS = ROOT / "data/external/sms-spam-collection/SMSSpamCollection"  # data/external/README.md
 MODELS = {
     "svm": ("svm", {"C": 1.0}),
     "lr": ("logistic_regression", {"C": 10.0}),

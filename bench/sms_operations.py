@@ -3,7 +3,7 @@
     python bench/sms_operations.py [--threshold 0.8]
 
 Reads the SMS Spam Collection (CC BY 4.0, Almeida et al. 2011; never copied into the
-repository) from the shared data folder. Each message is its own "account" (the corpus has no
+repository) from data/external/. Each message is its own "account" (the corpus has no
 senders), so an operation here is a group of messages linked by the same phone number (read by
 the contact detector with GB numbering, E.164) or near-identical text. Prints how many spam
 messages give a number, how many numbers repeat, the operation sizes and their purity (spam and
@@ -26,9 +26,7 @@ from dealerdetect.evaluation.stats import grouped_folds, paper_folds
 from dealerdetect.privacy.redaction import redact
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT.parent / "shared/data/sms-spam-collection/SMSSpamCollection"
-if not CORPUS.exists():
-    CORPUS = ROOT.parents[1] / "shared/data/sms-spam-collection/SMSSpamCollection"
+CORPUS = ROOT / "data/external/sms-spam-collection/SMSSpamCollection"  # data/external/README.md
 
 
 def main() -> int:

@@ -2,7 +2,7 @@
 
     python bench/sms_study.py --workdir /tmp/sms [--overlay extra.yaml] [--cores 2]
 
-Reads ``../shared/data/sms-spam-collection/SMSSpamCollection`` (CC BY 4.0, Almeida et al. 2011;
+Reads ``data/external/sms-spam-collection/SMSSpamCollection`` (CC BY 4.0, Almeida et al. 2011;
 never copied into the repository), writes it as the file source's JSON Lines in a scratch copy
 of the workflow, with ``labels.csv`` (spam = 1), and runs ``snakemake`` there. The corpus has no
 users and no timestamps, so both are invented: one pseudonymous user per message (so the grouped
@@ -27,7 +27,7 @@ import pandas as pd
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT.parent / "shared/data/sms-spam-collection/SMSSpamCollection"
+CORPUS = ROOT / "data/external/sms-spam-collection/SMSSpamCollection"  # data/external/README.md
 
 
 def write_corpus(workdir: Path) -> int:

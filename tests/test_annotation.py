@@ -246,7 +246,7 @@ HOSTILE_IDS = [
 
 
 def test_hostile_ids_and_captions_run_nothing_and_read_back(tmp_path):
-    """Coder sheets go to spreadsheet programs: no cell may start a formula (issue 15)."""
+    """Coder sheets go to spreadsheet programs: no cell may start a formula."""
     posts = [
         {"id": pid, "user": "=u_1", "caption": pid if i % 2 else "+cmd|'/c calc'!A0"}
         for i, pid in enumerate(HOSTILE_IDS)

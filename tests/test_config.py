@@ -24,7 +24,7 @@ def test_every_config_key_is_commented():
         ({"models": {"run": ["svm", "xgboost"]}}, "xgboost"),
         ({"collection": {"sourse": "file"}}, "sourse"),
         ({"models": {"lstm": {"preset": "gpu"}}}, "preset"),
-        # What the schema alone let through (issue 15): each now fails at parse time too.
+        # What the schema alone let through: each now fails at parse time too.
         ({"seed": -1}, "seed"),
         ({"seed": 2**66}, "seed"),
         ({"cv": {"folds": 3.0}}, "cv.folds"),

@@ -212,7 +212,7 @@ def test_redact_idempotent_on_contact_like_text(text):
         assert once.count(ph) >= text.count(ph)
 
 
-# --- contact details in the forms people write them (issue 15 item 2) --------------------------
+# --- contact details in the forms people write them ----------------------------------------
 
 # (text, raw pieces that must not survive, placeholder that must appear). The first ten passed
 # redaction unchanged before phone numbers came from libphonenumber; the rest are collected

@@ -1,4 +1,4 @@
-"""Edit one setting, rerun only what it touches (#13): dry runs after a complete tiny study."""
+"""Edit one setting, rerun only what it touches: dry runs after a complete tiny study."""
 
 import re
 

@@ -1,4 +1,4 @@
-"""Real corpora of any shape (#14): the study runs the variants it can and reports the others.
+"""Real corpora of any shape: the study runs the variants it can and reports the others.
 
 Through the real Snakefile, on hand-written corpora the simulator did not make:
 tests/data/no_hashtags (200 messages, no hashtag at all) and tests/data/one_class_variant

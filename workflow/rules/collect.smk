@@ -1,5 +1,4 @@
 # Data Collection Phase: the two-loop hashtag discovery, written to data/raw/<source>/.
-from dealerdetect.study.configcheck import public_settings
 
 
 rule collect_posts:
@@ -11,6 +10,7 @@ rule collect_posts:
             caption="../report/hashtags.rst",
             category="1. Collection",
         ),
+        simulated_sheets=SIMULATED_SHEETS,
     log:
         "logs/collect_posts.log",
     benchmark:
@@ -18,7 +18,7 @@ rule collect_posts:
     # The salt is no param (params go to .snakemake/metadata and the report): the job reads
     # it from the secret file named by collection.salt_file.
     params:
-        collection=public_settings(config["collection"]),
+        collection=get_collection_settings(),
         drugs=config["drugs"],
         seed=config["seed"],
     script:

@@ -9,7 +9,7 @@ from dealerdetect.preprocessing.variant_status import usable
 # The schema and what it cannot say (duplicate keys, 3.0 for an int, real dates, estimator
 # arguments, paths inside the study's outputs), before Snakemake's validate(): its message would
 # echo a secret's value. validate() then fills in the schema's defaults.
-from dealerdetect.study.configcheck import check_config
+from dealerdetect.study.configcheck import check_config, public_settings
 
 check_config(
     config, workflow.configfiles, workflow.source_path("../schemas/config.schema.yaml")
@@ -22,6 +22,15 @@ VARIANTS = [
 ]
 SOURCE = config["collection"]["source"]
 RAW = f"data/raw/{SOURCE}"
+# The simulated world's coders fill their sheets while it is collected.
+SIMULATED_SHEETS = (
+    [
+        f"{RAW}/annotation/{n}.csv"
+        for n in ("annotator_a", "annotator_b", "adjudication")
+    ]
+    if SOURCE == "simulated"
+    else []
+)
 FOLDS = list(range(config["cv"]["folds"]))
 # Folds run together in one evaluation job (cv.folds_per_job; null = all of them).
 PER_JOB = config["cv"].get("folds_per_job") or len(FOLDS)
@@ -71,7 +80,7 @@ def annotation_sheets(wildcards):
     """The sheets present now, so that editing one reruns the labelling and everything after."""
     names = ("annotator_a.csv", "annotator_b.csv", "adjudication.csv", "labels.csv")
     if SOURCE == "simulated":
-        return []  # written by collect_posts together with the posts
+        return SIMULATED_SHEETS  # written by collect_posts together with the posts
     return [
         f"{annotation_dir()}/{n}" for n in names if Path(annotation_dir(), n).exists()
     ]
@@ -106,8 +115,27 @@ def models_run():
 # Jobs get only the config keys they read, through these get_* helpers (as rna-seq-star-deseq2
 # does). Snakemake reruns a job whose params changed, so a wider slice reruns needless jobs.
 def get_model_settings(model):
-    """``models.<model>``: the one model's own settings (estimator arguments, LSTM sizes)."""
-    return config["models"].get(model, {})
+    """``models.<model>``: the one model's own settings (estimator arguments, LSTM sizes), less
+    the LSTM's ``threads``: how many cores a job uses changes no result, so it reruns nothing
+    (it reaches the job as its ``threads``)."""
+    return {k: v for k, v in config["models"].get(model, {}).items() if k != "threads"}
+
+
+def get_collection_settings():
+    """``collection`` less its secrets, the annotation folder (which labelling reads) and the
+    settings of the sources not in use: a file path edited while the study runs the simulated
+    source reruns nothing."""
+    sources = ("simulated", "instagram", "file")
+    return {
+        k: v
+        for k, v in public_settings(config["collection"]).items()
+        if k != "annotation_dir" and (k not in sources or k == SOURCE)
+    }
+
+
+def get_preprocessing_settings():
+    """``preprocessing`` less ``strict``, which the workflow applies after the checkpoint."""
+    return {k: v for k, v in config["preprocessing"].items() if k != "strict"}
 
 
 def get_validation_split(model):
@@ -120,8 +148,9 @@ def get_validation_split(model):
 
 
 def get_lstm_settings():
-    """``models.lstm`` when the LSTM runs (its preset is named in the notes), else None."""
-    return config["models"]["lstm"] if "lstm" in models_run() else None
+    """``models.lstm`` (less ``threads``) when the LSTM runs (its preset is named in the
+    notes), else None."""
+    return get_model_settings("lstm") if "lstm" in models_run() else None
 
 
 def get_part_folds(wildcards):
@@ -154,8 +183,12 @@ def get_loop_settings():
 
 
 def usable_variants():
-    """The variants the checkpoint found usable (the others are reported as not run)."""
-    return usable(checkpoints.preprocess.get().output.status)
+    """The variants the checkpoint found usable (the others are reported as not run); with
+    preprocessing.strict an unusable one stops the study here, not in preprocess, whose params
+    leave strict out so that flipping it reruns nothing."""
+    out = checkpoints.preprocess.get().output
+    strict = config["preprocessing"]["strict"]
+    return usable(out.status, strict=strict, flow_path=out.flow)
 
 
 def fold_infos(wildcards):

@@ -1,11 +1,11 @@
 # Figures for the report: every PNG is wrapped with report() and a caption.
 
 
+# Each figure job's inputs are exactly the files it reads.
 rule figure_roc_pr:
     input:
         oof="results/cv/paper/oof.parquet",
         table1=rules.table1.output.csv,
-        history="results/cv/paper/lstm_history.csv",
     output:
         png=report(
             "results/figures/roc_pr_{variant}.png",
@@ -25,6 +25,8 @@ rule figure_roc_pr:
 
 
 use rule figure_roc_pr as figure_confusion with:
+    input:
+        oof="results/cv/paper/oof.parquet",
     output:
         png=report(
             "results/figures/confusion_{variant}.png",
@@ -42,6 +44,8 @@ use rule figure_roc_pr as figure_confusion with:
 
 
 use rule figure_roc_pr as figure_learning_curves with:
+    input:
+        history="results/cv/paper/lstm_history.csv",
     output:
         png=report(
             "results/figures/learning_curves_{variant}.png",

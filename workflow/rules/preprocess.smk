@@ -25,7 +25,7 @@ checkpoint preprocess:
     benchmark:
         "benchmarks/preprocess.tsv"
     params:
-        settings=config["preprocessing"],
+        settings=get_preprocessing_settings(),
         folds=config["cv"]["folds"],
     script:
         "../scripts/preprocess.py"

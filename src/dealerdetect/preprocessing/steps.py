@@ -348,12 +348,13 @@ def write_preprocessed(
 ) -> pd.DataFrame:
     """Steps 1-5 on the labelled corpus for the variants in ``variant_paths`` (name -> path);
     write them, the dictionary, the flow, the dropped list and each variant's status (usable by
-    ``folds``-fold cross-validation, or not run and why). With ``settings["strict"]`` an unusable
-    variant is an error instead. Returns the status table."""
+    ``folds``-fold cross-validation, or not run and why). Returns the status table; whether an
+    unusable variant stops the study (``preprocessing.strict``) is decided by the workflow
+    (``variant_status.usable``)."""
     import json
     import logging
 
-    from dealerdetect.preprocessing.variant_status import check_variants, variant_status
+    from dealerdetect.preprocessing.variant_status import variant_status
 
     variants, vocab, flow = preprocess(
         corpus,
@@ -364,8 +365,6 @@ def write_preprocessed(
         variants=list(variant_paths),
     )
     status = variant_status(variants, flow, folds)
-    if settings.get("strict", False):
-        check_variants(status, flow)
     for _, row in status[status["status"] != "run"].iterrows():
         logging.warning("variant %s is not run: %s", row["variant"], row["reason"])
     for name, path in variant_paths.items():

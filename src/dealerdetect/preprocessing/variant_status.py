@@ -1,4 +1,4 @@
-"""Which variants a study can evaluate, and why not the others (#14).
+"""Which variants a study can evaluate, and why not the others.
 
 A variant no classifier can be cross-validated on (empty, one class only, or fewer posts of a
 class than folds) is reported as *not run* with its counts, and the study runs the others to
@@ -65,7 +65,9 @@ def variant_status(variants: dict[str, pd.DataFrame], flow, folds: int) -> pd.Da
 
 
 def check_variants(status: pd.DataFrame, flow) -> None:
-    """``preprocessing.strict``: an unusable variant is an error that shows where posts went."""
+    """``preprocessing.strict``: an unusable variant is an error that shows where posts went
+    (``flow``: the ``Flow`` of preprocessing or its table, as flow.csv holds it)."""
+    flow_table = flow.frame() if hasattr(flow, "frame") else flow
     bad = status[status["status"] != "run"]
     if len(bad):
         first = bad.iloc[0]
@@ -73,7 +75,7 @@ def check_variants(status: pd.DataFrame, flow) -> None:
             f"preprocessing: variant {first['variant']} {first['reason']} (strict: true; set "
             "preprocessing.strict: false to run the other variants, or choose "
             "preprocessing.variants). Posts left after each step:\n"
-            + flow.frame().to_string(index=False)
+            + flow_table.to_string(index=False)
         )
 
 
@@ -82,6 +84,13 @@ def read_status(path) -> pd.DataFrame:
     return pd.read_csv(path, keep_default_na=False, dtype={"variant": str, "reason": str})
 
 
-def usable(path) -> list[str]:
+def usable(path, strict: bool = False, flow_path=None) -> list[str]:
+    """The variants the preprocess job found usable; with ``strict`` (``preprocessing.strict``)
+    an unusable one is an error instead. The workflow asks here, after the checkpoint, so that
+    preprocess itself does not read ``strict`` and flipping it reruns no job."""
     status = read_status(path)
+    if strict:
+        from dealerdetect.privacy.csvsafe import read_csv
+
+        check_variants(status, read_csv(flow_path) if flow_path else pd.DataFrame())
     return status.loc[status["status"] == "run", "variant"].tolist()

@@ -1,4 +1,4 @@
-"""What ran, in words, for every table note and the report's first page (#18): the corpus
+"""What ran, in words, for every table note and the report's first page: the corpus
 source and size, the protocols, and the LSTM preset with each value that differs from Figure 2.
 """
 
