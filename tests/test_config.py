@@ -35,6 +35,9 @@ def test_every_config_key_is_commented():
         ({"models": {"random_forest": {"n_jobs": -1}}}, "models.random_forest.n_jobs"),
     ],
 )
+# One dry run per case (~3 s each): the slow tier. The fast tier checks the same settings by
+# calling check_config directly (test_hardening, test_config_properties).
+@pytest.mark.slow
 def test_bad_config_fails_before_any_job_naming_the_key(tmp_path, override, key):
     wd = scratch_workflow(tmp_path)
     (wd / "bad.yaml").write_text(yaml.safe_dump(override))

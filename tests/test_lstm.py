@@ -223,6 +223,7 @@ def test_the_optimizer_is_built_before_the_first_step():
     assert len(model.optimizer.variables) > len(model.trainable_variables)
 
 
+@pytest.mark.slow  # trains two LSTMs for several epochs (~20 s)
 def test_a_reused_model_trains_exactly_as_a_fresh_one():
     """evaluate_job runs several folds in one process and hands each fold the previous fold's
     model, to keep its traced steps. Reset to the new fold's seed, it must give the losses and
