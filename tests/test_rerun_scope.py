@@ -50,6 +50,48 @@ def model_of(rule: str, wildcards: dict) -> str | None:
     return wildcards.get("model") or wildcards.get("classic") or wildcards.get("baseline")
 
 
+def params_changed(wd, tmp_path, overlay: dict) -> set[str]:
+    """The rules whose params a dry run with ``overlay`` finds changed: the jobs the edit itself
+    reruns (everything downstream of them reruns too, because its inputs change)."""
+    path = tmp_path / "overlay.yaml"
+    path.write_text(yaml.safe_dump(overlay))
+    out = snakemake(wd, "-n", "--configfile", str(ROOT / "tests/config/tiny.yaml"), str(path))
+    lines = (out.stdout + out.stderr).splitlines()
+    for i, line in enumerate(lines):
+        if line.strip() == "params have changed since last execution:":
+            return {r.strip() for r in lines[i + 1].split(",")}
+    return set()
+
+
+# Each setting, edited alone, and the jobs whose params read it: written beside the setting.
+# (tiny.yaml: the simulated source, the paper's four models, both default protocols.)
+RERUNS = [
+    ({"seed": 8}, {"collect_posts", "make_folds", "evaluate_classic", "evaluate_lstm",
+                   "final_model", "table1_extended"}),
+    ({"collection": {"loops": 1}}, {"collect_posts", "table2"}),
+    ({"collection": {"seed_hashtags": ["xanaxangel", "percocert"]}}, {"collect_posts", "table2"}),
+    ({"collection": {"window": {"start": "2018-07-20"}}}, {"collect_posts"}),
+    ({"collection": {"simulated": {"scale": 0.031}}}, {"collect_posts"}),
+    # Settings of a source not in use, and of how many cores a job takes, rerun nothing.
+    ({"collection": {"file": {"path": "elsewhere.jsonl"}}}, set()),
+    ({"models": {"lstm": {"threads": 2}}}, set()),
+    ({"preprocessing": {"strict": True}}, set()),
+    ({"privacy": {"phone_regions": ["US", "GB"]}}, {"label_corpus", "operations"}),
+    ({"preprocessing": {"text_length": 40}}, {"preprocess", "final_model"}),
+    ({"models": {"random_forest": {"n_estimators": 10}}}, {"evaluate_classic", "final_model"}),
+    ({"models": {"lstm": {"epochs": 1}}}, {"evaluate_lstm", "final_model", "headline"}),
+    ({"cv": {"threshold": 0.6}}, {"aggregate_cv", "final_model", "accounts", "operation_ranking"}),
+    ({"cv": {"validation_split": 0.25}}, {"evaluate_lstm", "final_model"}),
+    ({"operations": {"jaccard_threshold": 0.7}}, {"operations", "leakage"}),
+    ({"reporting": {"min_language_posts": 20}}, {"table1_extended"}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("overlay, expected", RERUNS, ids=lambda x: str(x)[:60])
+def test_each_setting_reruns_only_the_jobs_that_read_it(tiny_run, tmp_path, overlay, expected):
+    assert params_changed(tiny_run, tmp_path, overlay) == expected
+
+
 def test_the_tiny_study_is_complete(tiny_run, tmp_path):
     assert planned_jobs(tiny_run, tmp_path, {}) == []
 
