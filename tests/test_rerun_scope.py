@@ -51,8 +51,9 @@ def model_of(rule: str, wildcards: dict) -> str | None:
 
 
 def params_changed(wd, tmp_path, overlay: dict) -> set[str]:
-    """The rules whose params a dry run with ``overlay`` finds changed: the jobs the edit itself
-    reruns (everything downstream of them reruns too, because its inputs change)."""
+    """The rules a dry run with ``overlay`` reruns because their params changed: the first jobs
+    the edit reruns. Everything downstream of them reruns too, because its inputs change (a dry
+    run names those "input files updated", and cannot plan past a checkpoint that reruns)."""
     path = tmp_path / "overlay.yaml"
     path.write_text(yaml.safe_dump(overlay))
     out = snakemake(wd, "-n", "--configfile", str(ROOT / "tests/config/tiny.yaml"), str(path))
@@ -63,26 +64,36 @@ def params_changed(wd, tmp_path, overlay: dict) -> set[str]:
     return set()
 
 
-# Each setting, edited alone, and the jobs whose params read it: written beside the setting.
-# (tiny.yaml: the simulated source, the paper's four models, both default protocols.)
+# Each setting, edited alone, and the first jobs it reruns (the rules whose params read it and
+# that nothing upstream reruns already), written beside the setting. tiny.yaml: the simulated
+# source, the paper's four models, the default protocols.
 RERUNS = [
-    ({"seed": 8}, {"collect_posts", "make_folds", "evaluate_classic", "evaluate_lstm",
-                   "final_model", "table1_extended"}),
-    ({"collection": {"loops": 1}}, {"collect_posts", "table2"}),
-    ({"collection": {"seed_hashtags": ["xanaxangel", "percocert"]}}, {"collect_posts", "table2"}),
+    # Collection settings: everything after collection reruns.
+    ({"seed": 8}, {"collect_posts"}),
+    ({"collection": {"loops": 1}}, {"collect_posts"}),
+    ({"collection": {"seed_hashtags": ["xanaxangel", "percocert"]}}, {"collect_posts"}),
     ({"collection": {"window": {"start": "2018-07-20"}}}, {"collect_posts"}),
     ({"collection": {"simulated": {"scale": 0.031}}}, {"collect_posts"}),
-    # Settings of a source not in use, and of how many cores a job takes, rerun nothing.
+    ({"drugs": {"ketamine": {"slang": ["ketamin", "kpowder", "specialk", "ketty", "kitkat"]}}},
+     {"collect_posts"}),
+    # Settings of a source not in use, of how many cores a job takes, of a variant check
+    # applied after preprocessing, and of the annotation loop (not part of a study) rerun
+    # nothing.
     ({"collection": {"file": {"path": "elsewhere.jsonl"}}}, set()),
     ({"models": {"lstm": {"threads": 2}}}, set()),
     ({"preprocessing": {"strict": True}}, set()),
-    ({"privacy": {"phone_regions": ["US", "GB"]}}, {"label_corpus", "operations"}),
-    ({"preprocessing": {"text_length": 40}}, {"preprocess", "final_model"}),
+    ({"annotation": {"batch": 50}}, set()),
+    # Labelling: the annotation folder and the phone regions redaction reads.
+    ({"collection": {"annotation_dir": "data/annotation/x"}}, {"label_corpus"}),
+    ({"privacy": {"phone_regions": ["US", "GB"]}}, {"label_corpus"}),
+    ({"preprocessing": {"text_length": 40}}, {"preprocess"}),
+    # One model: its folds and its final models, nothing of the other models.
     ({"models": {"random_forest": {"n_estimators": 10}}}, {"evaluate_classic", "final_model"}),
-    ({"models": {"lstm": {"epochs": 1}}}, {"evaluate_lstm", "final_model", "headline"}),
-    ({"cv": {"threshold": 0.6}}, {"aggregate_cv", "final_model", "accounts", "operation_ranking"}),
+    ({"models": {"lstm": {"epochs": 1}}}, {"evaluate_lstm", "final_model"}),
     ({"cv": {"validation_split": 0.25}}, {"evaluate_lstm", "final_model"}),
-    ({"operations": {"jaccard_threshold": 0.7}}, {"operations", "leakage"}),
+    # The threshold retrains no fold; the final models save it in their meta.json.
+    ({"cv": {"threshold": 0.6}}, {"aggregate_cv", "final_model"}),
+    ({"operations": {"jaccard_threshold": 0.7}}, {"operations"}),
     ({"reporting": {"min_language_posts": 20}}, {"table1_extended"}),
 ]  # fmt: skip
 

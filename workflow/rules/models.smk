@@ -18,7 +18,7 @@ rule final_model:
         settings=lambda wc: get_model_settings(wc.model),
         validation_split=lambda wc: get_validation_split(wc.model),
         # Saved with the model: new posts are prepared and labelled as in the study.
-        preprocessing=config["preprocessing"],
+        preprocessing=get_preprocessing_settings(),
         threshold=config["cv"]["threshold"],
         source=SOURCE,
         seed=config["seed"],
