@@ -40,3 +40,15 @@ def test_the_citation_file_cites_the_paper_and_the_software():
     assert paper["doi"] == "10.2196/13803"
     assert [a["family-names"] for a in paper["authors"]] == ["Li", "Xu", "Shah", "Mackey"]
     assert cff["license"] == "MIT"
+
+
+def test_the_conda_environment_installs_what_the_package_needs():
+    """environment.yml (the conda route, and the rules' conda: directive) lists exactly the
+    package's dependencies, markers included, and installs the package itself."""
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert [d for d in pip if d != "-e ."] == meta["project"]["dependencies"]
+    assert "-e ." in pip
+    python = next(d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python"))
+    assert python == "python=3.11"

@@ -21,6 +21,8 @@ rule accounts:
         "logs/accounts.log",
     benchmark:
         "benchmarks/accounts.tsv"
+    conda:
+        "../../environment.yml"
     params:
         threshold=config["cv"]["threshold"],
     script:
@@ -48,6 +50,8 @@ rule operations:
         "logs/operations.log",
     benchmark:
         "benchmarks/operations.tsv"
+    conda:
+        "../../environment.yml"
     params:
         settings=config["operations"],
         phone_regions=config["privacy"]["phone_regions"],
@@ -75,6 +79,8 @@ rule operation_ranking:
         "logs/operation_ranking.log",
     benchmark:
         "benchmarks/operation_ranking.tsv"
+    conda:
+        "../../environment.yml"
     params:
         threshold=config["cv"]["threshold"],
         protocol=OPERATION_PROTOCOL,

@@ -17,6 +17,8 @@ rule adjudication_sheet:
         "logs/adjudication_sheet.log",
     benchmark:
         "benchmarks/adjudication_sheet.tsv"
+    conda:
+        "../../environment.yml"
     params:
         phone_regions=config["privacy"]["phone_regions"],
     script:
@@ -39,6 +41,8 @@ rule next_batch:
         "logs/next_batch.log",
     benchmark:
         "benchmarks/next_batch.tsv"
+    conda:
+        "../../environment.yml"
     params:
         annotation=get_next_batch_settings(),
         annotation_dir=annotation_dir(),
@@ -67,6 +71,8 @@ rule label_corpus:
         "logs/label_corpus.log",
     benchmark:
         "benchmarks/label_corpus.tsv"
+    conda:
+        "../../environment.yml"
     params:
         source=SOURCE,
         annotation_dir=annotation_dir(),
@@ -88,6 +94,8 @@ rule annotation_sheet:
         "logs/annotation_sheet.log",
     benchmark:
         "benchmarks/annotation_sheet.tsv"
+    conda:
+        "../../environment.yml"
     params:
         annotation_dir=annotation_dir(),
         phone_regions=config["privacy"]["phone_regions"],

@@ -15,6 +15,8 @@ rule collect_posts:
         "logs/collect_posts.log",
     benchmark:
         "benchmarks/collect_posts.tsv"
+    conda:
+        "../../environment.yml"
     # The salt is no param (params go to .snakemake/metadata and the report): the job reads
     # it from the secret file named by collection.salt_file.
     params:

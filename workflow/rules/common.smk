@@ -135,7 +135,8 @@ def get_collection_settings():
 
 def get_preprocessing_settings():
     """``preprocessing`` less ``strict``, which the workflow applies after the checkpoint (for
-    preprocess, and for the final models, which save these settings in their meta.json)."""
+    preprocess, and for the final models, which save these settings in their meta.json).
+    """
     return {k: v for k, v in config["preprocessing"].items() if k != "strict"}
 
 

@@ -16,6 +16,8 @@ rule evaluate_classic:
         "logs/evaluate/{protocol}/{variant}/{classic}/part{part}.log",
     benchmark:
         "benchmarks/evaluate/{protocol}/{variant}/{classic}/part{part}.tsv"
+    conda:
+        "../../environment.yml"
     threads: 1
     params:
         model=lambda wc: wc.classic,
@@ -62,6 +64,8 @@ rule evaluate_lstm:
         "benchmarks/evaluate/{protocol}/{variant}/lstm/part{part}.tsv"
     # The LSTM folds are the longest jobs: start them first so short jobs fill the tail.
     priority: 10
+    conda:
+        "../../environment.yml"
     threads: config["models"]["lstm"]["threads"]
     resources:
         # On a cluster the exact Figure 2 model asks for a GPU; the cpu preset does not.
@@ -90,6 +94,8 @@ rule aggregate_cv:
         "logs/aggregate_cv/{protocol}.log",
     benchmark:
         "benchmarks/aggregate_cv/{protocol}.tsv"
+    conda:
+        "../../environment.yml"
     params:
         threshold=config["cv"]["threshold"],
     script:
@@ -112,6 +118,8 @@ rule make_folds:
     # The folds gate the LSTM jobs, the longest: a fold file made late started its LSTM job
     # late and left one core idle at the end (measured, docs/performance.md).
     priority: 20
+    conda:
+        "../../environment.yml"
     params:
         folds=config["cv"]["folds"],
         seed=config["seed"],

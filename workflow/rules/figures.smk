@@ -18,6 +18,8 @@ rule figure_roc_pr:
         "logs/figures/roc_pr_{variant}.log",
     benchmark:
         "benchmarks/figures/roc_pr_{variant}.tsv"
+    conda:
+        "../../environment.yml"
     params:
         kind="roc_pr",
     script:
@@ -76,6 +78,8 @@ rule figure_table1_bars:
         "logs/figures/table1_bars.log",
     benchmark:
         "benchmarks/figures/table1_bars.tsv"
+    conda:
+        "../../environment.yml"
     params:
         kind="table1_bars",
     script:
@@ -96,6 +100,8 @@ rule figure_table2_bars:
         "logs/figures/table2_bars.log",
     benchmark:
         "benchmarks/figures/table2_bars.tsv"
+    conda:
+        "../../environment.yml"
     params:
         kind="table2_bars",
     script:
@@ -116,6 +122,8 @@ rule figure_app_shares:
         "logs/figures/app_shares.log",
     benchmark:
         "benchmarks/figures/app_shares.tsv"
+    conda:
+        "../../environment.yml"
     params:
         kind="app_shares",
     script:
@@ -136,6 +144,8 @@ rule figure_flow:
         "logs/figures/flow.log",
     benchmark:
         "benchmarks/figures/flow.tsv"
+    conda:
+        "../../environment.yml"
     params:
         kind="flow",
     script:
@@ -156,6 +166,8 @@ rule figure_accounts:
         "logs/figures/accounts.log",
     benchmark:
         "benchmarks/figures/accounts.tsv"
+    conda:
+        "../../environment.yml"
     params:
         kind="accounts",
     script:
@@ -176,6 +188,8 @@ rule figure_operations:
         "logs/figures/operations.log",
     benchmark:
         "benchmarks/figures/operations.tsv"
+    conda:
+        "../../environment.yml"
     params:
         kind="operations",
     script:

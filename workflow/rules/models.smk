@@ -13,6 +13,8 @@ rule final_model:
         "benchmarks/final_model/{variant}/{model}.tsv"
     # After the folds and the LSTM evaluations, before the short classical ones that fill the end.
     priority: 5
+    conda:
+        "../../environment.yml"
     threads: 1
     params:
         settings=lambda wc: get_model_settings(wc.model),

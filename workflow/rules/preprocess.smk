@@ -24,6 +24,8 @@ checkpoint preprocess:
         "logs/preprocess.log",
     benchmark:
         "benchmarks/preprocess.tsv"
+    conda:
+        "../../environment.yml"
     params:
         settings=get_preprocessing_settings(),
         folds=config["cv"]["folds"],

@@ -19,6 +19,8 @@ rule table1:
         "logs/table1.log",
     benchmark:
         "benchmarks/table1.tsv"
+    conda:
+        "../../environment.yml"
     params:
         source=SOURCE,
         lstm=get_lstm_settings(),
@@ -41,6 +43,8 @@ rule table2:
         "logs/table2.log",
     benchmark:
         "benchmarks/table2.tsv"
+    conda:
+        "../../environment.yml"
     params:
         source=SOURCE,
         drugs=config["drugs"],
@@ -74,6 +78,8 @@ rule table1_extended:
         "logs/table1_extended.log",
     benchmark:
         "benchmarks/table1_extended.tsv"
+    conda:
+        "../../environment.yml"
     params:
         protocols=PROTOCOLS,
         seed=config["seed"],
@@ -107,6 +113,8 @@ rule leakage:
         "logs/leakage.log",
     benchmark:
         "benchmarks/leakage.tsv"
+    conda:
+        "../../environment.yml"
     params:
         protocols=PROTOCOLS,
         threshold=config["operations"]["jaccard_threshold"],
@@ -130,6 +138,8 @@ rule headline:
         "logs/headline.log",
     benchmark:
         "benchmarks/headline.tsv"
+    conda:
+        "../../environment.yml"
     params:
         source=SOURCE,
         protocols=PROTOCOLS,
@@ -153,6 +163,8 @@ rule characterization:
         "logs/characterization.log",
     benchmark:
         "benchmarks/characterization.tsv"
+    conda:
+        "../../environment.yml"
     params:
         source=SOURCE,
         drugs=config["drugs"],
