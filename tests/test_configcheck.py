@@ -1,10 +1,8 @@
 """configcheck: the settings the JSON schema lets through are refused, naming the key."""
 
-import copy
-
 import pytest
 import yaml
-from workflow_helpers import ROOT
+from workflow_helpers import ROOT, config_with
 
 from dealerdetect.study.configcheck import (
     ConfigError,
@@ -17,16 +15,7 @@ SCHEMA = ROOT / "workflow/schemas/config.schema.yaml"
 BASE = yaml.safe_load((ROOT / "config.yaml").read_text())
 
 
-def config(**changes):
-    """config.yaml with ``changes`` given as dotted keys ("cv.folds"=3.0)."""
-    cfg = copy.deepcopy(BASE)
-    for dotted, value in changes.items():
-        *path, last = dotted.split(".")
-        node = cfg
-        for k in path:
-            node = node.setdefault(k, {})
-        node[last] = value
-    return cfg
+config = config_with
 
 
 def test_the_shipped_config_passes():

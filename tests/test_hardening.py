@@ -6,7 +6,6 @@ Each test goes through the real entry point (the config check the Snakefile runs
 source, `dealerdetect predict`, the bundle loader).
 """
 
-import copy
 import json
 import lzma
 import os
@@ -18,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from workflow_helpers import ROOT, scratch_workflow, snakemake
+from workflow_helpers import ROOT, config_with, scratch_workflow, snakemake
 
 from dealerdetect import cli
 from dealerdetect.collection import instaloader_files
@@ -34,16 +33,7 @@ BASE = yaml.safe_load((ROOT / "config.yaml").read_text())
 GOOD = {"id": "1", "user": "a", "timestamp": "2018-08-01T00:00:00Z", "caption": "order #xanax"}
 
 
-def config(**changes):
-    """config.yaml with ``changes`` given as dotted keys."""
-    cfg = copy.deepcopy(BASE)
-    for dotted, value in changes.items():
-        *path, last = dotted.split(".")
-        node = cfg
-        for k in path:
-            node = node.setdefault(k, {})
-        node[last] = value
-    return cfg
+config = config_with
 
 
 def refused(cfg, key, workdir=None):

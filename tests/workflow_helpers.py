@@ -40,3 +40,19 @@ def snakemake(
         )
         raise AssertionError(f"snakemake {' '.join(args)} failed:\n{proc.stderr[-6000:]}\n{logs}")
     return proc
+
+
+def config_with(**changes) -> dict:
+    """config.yaml with ``changes`` given as dotted keys (``**{"cv.folds": 3.0}``)."""
+    import copy
+
+    import yaml
+
+    cfg = copy.deepcopy(yaml.safe_load((ROOT / "config.yaml").read_text()))
+    for dotted, value in changes.items():
+        *path, last = dotted.split(".")
+        node = cfg
+        for k in path:
+            node = node.setdefault(k, {})
+        node[last] = value
+    return cfg
