@@ -18,6 +18,9 @@ pytestmark = pytest.mark.slow
 TINY = ROOT / "tests/config/tiny.yaml"
 
 
+DRUGS = yaml.safe_load((ROOT / "config.yaml").read_text())["drugs"]
+
+
 def tiny_collection_cfg(seed=7):
     cfg = yaml.safe_load((ROOT / "config.yaml").read_text())["collection"]
     cfg["simulated"] = {"scale": 0.03}
@@ -30,7 +33,7 @@ class Interrupted(Exception):
 
 def test_collection_interrupted_then_rerun_gives_the_same_raw_data(tmp_path, monkeypatch):
     cfg = tiny_collection_cfg()
-    collect(cfg, seed=7, salt="s", out_dir=tmp_path / "clean")
+    collect(cfg, seed=7, salt="s", out_dir=tmp_path / "clean", drugs=DRUGS)
 
     # Kill the collection in the middle of loop 2 (the source raises, as a refused feed or ^C would).
     real = make_source(cfg, 7)
@@ -46,12 +49,12 @@ def test_collection_interrupted_then_rerun_gives_the_same_raw_data(tmp_path, mon
     monkeypatch.setattr(real, "posts", flaky_posts)
     monkeypatch.setattr("dealerdetect.collection.collect.make_source", lambda *_: real)
     with pytest.raises(Interrupted):
-        collect(cfg, seed=7, salt="s", out_dir=tmp_path / "killed")
+        collect(cfg, seed=7, salt="s", out_dir=tmp_path / "killed", drugs=DRUGS)
     partial = (tmp_path / "killed" / "posts.jsonl").read_text().splitlines()
     assert 0 < len(partial) < len((tmp_path / "clean" / "posts.jsonl").read_text().splitlines())
 
     monkeypatch.undo()
-    collect(cfg, seed=7, salt="s", out_dir=tmp_path / "killed")
+    collect(cfg, seed=7, salt="s", out_dir=tmp_path / "killed", drugs=DRUGS)
     for name in ("posts.jsonl", "hashtags.csv", "skipped.csv"):
         assert (tmp_path / "killed" / name).read_bytes() == (
             tmp_path / "clean" / name
@@ -63,8 +66,8 @@ def test_collection_interrupted_then_rerun_gives_the_same_raw_data(tmp_path, mon
 
 def test_another_seed_changes_the_simulated_corpus(tmp_path):
     cfg = tiny_collection_cfg()
-    collect(cfg, seed=7, salt="s", out_dir=tmp_path / "a")
-    collect(cfg, seed=8, salt="s", out_dir=tmp_path / "b")
+    collect(cfg, seed=7, salt="s", out_dir=tmp_path / "a", drugs=DRUGS)
+    collect(cfg, seed=8, salt="s", out_dir=tmp_path / "b", drugs=DRUGS)
     assert (tmp_path / "a/posts.jsonl").read_bytes() != (tmp_path / "b/posts.jsonl").read_bytes()
 
 

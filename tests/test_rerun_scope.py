@@ -19,6 +19,7 @@ DOWNSTREAM = {
     "figure_learning_curves",
     "figure_table1_bars",
     "accounts",
+    "operation_ranking",
     "figure_accounts",
     "headline",
     "all",

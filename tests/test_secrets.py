@@ -37,7 +37,8 @@ def test_salt_reaches_the_job_and_is_in_no_output_log_metadata_or_report(tiny_ru
     cfg["simulated"] = yaml.safe_load((ROOT / "tests/config/tiny.yaml").read_text())["collection"][
         "simulated"
     ]
-    collect(cfg, seed=7, salt=TINY_SALT, out_dir=tmp_path / "again")
+    drugs = yaml.safe_load((ROOT / "config.yaml").read_text())["drugs"]
+    collect(cfg, seed=7, salt=TINY_SALT, out_dir=tmp_path / "again", drugs=drugs)
     ran = (tiny_run / "data/raw/simulated/posts.jsonl").read_text()
     assert (tmp_path / "again/posts.jsonl").read_text() == ran
     assert json.loads(ran.splitlines()[0])["user"].startswith("u_")

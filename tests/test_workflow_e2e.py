@@ -4,7 +4,7 @@ import json
 
 import pandas as pd
 import pytest
-from workflow_helpers import scratch_workflow, snakemake
+from workflow_helpers import ROOT, scratch_workflow, snakemake
 
 pytestmark = pytest.mark.slow
 
@@ -121,8 +121,8 @@ def test_benchmark_summary_of_a_run(tiny_run):
     import sys
 
     out = subprocess.run(
-        [sys.executable, "bench/benchmark_summary.py", "--cores", "2"],
-        cwd=tiny_run,
+        [sys.executable, str(ROOT / "bench/benchmark_summary.py"), "--cores", "2"],
+        cwd=tiny_run,  # run from the study's folder, as the README says
         capture_output=True,
         text=True,
         check=True,

@@ -33,7 +33,9 @@ from dealerdetect.privacy.contacts import APPS, contact_values
 from dealerdetect.privacy.redaction import PLACEHOLDERS, PSEUDONYM_RE
 
 # Link kinds an operation can be joined by: the contact kinds read by contact_values, then text.
-CONTACT_LINK_KINDS = ("phone", "email", *APPS)
+# What privacy.contacts.contact_values gives: a number, an e-mail, a handle per app, a handle
+# of no named app ("ig: ..."), a link-in-bio page.
+CONTACT_LINK_KINDS = ("phone", "email", *APPS, "handle", "link")
 LINK_KINDS = (*CONTACT_LINK_KINDS, "near_duplicate")
 OPERATION_RE = re.compile(r"o_[0-9a-f]{12}")
 OPERATION_COLUMNS = (
