@@ -27,8 +27,8 @@ DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "contact_forms"
 def _load_textnorm():
     # This checkout's normalizer, loaded from its file, so an older package on PYTHONPATH
     # (which may have none) is judged by the same folding as this one.
-    path = Path(__file__).resolve().parents[1] / "src" / "dealerdetect" / "textnorm.py"
-    spec = importlib.util.spec_from_file_location("_textnorm_for_compare", path)
+    path = Path(__file__).resolve().parents[1] / "src" / "dealerdetect" / "text.py"
+    spec = importlib.util.spec_from_file_location("_text_for_compare", path)
     mod = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = mod
     spec.loader.exec_module(mod)

@@ -3,8 +3,8 @@
 Builds captions of growing length from varied, seeded post lines (plain text, app handles,
 phone numbers in several national formats, e-mails in disguise, short links, hashtags, numbers
 that are not phones, CJK app names) and times ``redact`` on each, median of ``--repeats`` runs
-(caches cleared between runs). Prints one row per length: KB, median seconds, microseconds per
-KB. Run from the repository root:
+(caches cleared between runs). Prints one row per length: KB, median wall seconds, median CPU
+seconds of the process, wall microseconds per KB. Run from the repository root:
 
     PYTHONPATH=src python3 bench/redact_scaling.py --sizes 16 64 256 1024 --repeats 3
     PYTHONPATH=src python3 bench/redact_scaling.py --contact-share 0.1   # mostly prose
@@ -70,10 +70,13 @@ def clear() -> None:
     # Every cache the redactor keeps, where this version of the package has it (an older one,
     # run for comparison, may lack the normalizer).
     for module, name in [
-        ("contacts", "_find_contacts"),
-        ("phones", "_phones"),
-        ("phones", "_chunk_phones"),
-        ("textnorm", "normalize"),
+        ("privacy.contacts", "_find_contacts"),
+        ("privacy.phones", "_phones"),
+        ("privacy.phones", "_chunk_phones"),
+        ("text", "normalize"),
+        ("text", "_token_starts"),
+        ("text", "ascii_folded"),
+        ("privacy.contacts", "link_anchors"),
     ]:
         try:
             mod = importlib.import_module(f"dealerdetect.{module}")
@@ -94,17 +97,18 @@ def main() -> None:
     )
     args = ap.parse_args()
     redact("warm up: wickr plugdaddy +1 213 555 0114")  # imports and tables, not the text
-    print(f"{'KB':>6} {'median_s':>9} {'us_per_KB':>10}")
+    print(f"{'KB':>6} {'median_s':>9} {'cpu_s':>7} {'us_per_KB':>10}")
     for kb in args.sizes:
         text = caption(kb, random.Random(args.seed + kb), args.contact_share)
-        times = []
+        times, cpu = [], []
         for _ in range(args.repeats):
             clear()
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             redact(text)
             times.append(time.perf_counter() - t0)
-        med = statistics.median(times)
-        print(f"{kb:>6} {med:>9.3f} {1e6 * med / kb:>10.0f}")
+            cpu.append(time.process_time() - c0)
+        med, med_cpu = statistics.median(times), statistics.median(cpu)
+        print(f"{kb:>6} {med:>9.3f} {med_cpu:>7.3f} {1e6 * med / kb:>10.0f}")
 
 
 if __name__ == "__main__":

@@ -30,13 +30,27 @@ Public API:
         * a letter O, I or l among the digits of a number read as a digit ("555-2O1-3344");
         * with ``join_lines``: a line break inside a word or number removed ("plug\\ndaddy99"),
           which the detectors try as a second reading.
+        The map back is kept as pieces (ASCII runs, folded characters, each pass's edits),
+        so a 1 MB caption costs a few list entries per edit, not per character.
     fold_handle(value) -> the canonical form of a handle: normalized, casefolded, without "@".
+
+Reading long captions fast (the contact detectors use these; each is checked against reading
+the whole text in tests/test_redaction_windows.py):
+
+    finditer_near(pattern, text, anchors, before, after) -> the matches of
+        ``pattern.finditer(text)``, scanned only in windows of words around ``anchors``.
+    ascii_folded(text), leet_folded(text) -> bytes of the text's length to find anchors in
+        with ``bytes.find`` (ASCII lower-cased; leet characters folded, :data:`LEET_KEYS_RE`).
+    line_joins(text) -> the line breaks the joined reading removes.
+    line_windows(text, spans, before, after) -> windows of whole lines around spans.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
+import string
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,7 +59,20 @@ import emoji
 from confusable_homoglyphs import categories as _cats
 from confusable_homoglyphs import confusables as _conf
 
-__all__ = ["EMOJI_WORDS", "Normalized", "fold_handle", "normalize"]
+__all__ = [
+    "EMOJI_WORDS",
+    "LEET_KEYS_RE",
+    "SPACED_RE",
+    "Normalized",
+    "ascii_folded",
+    "find_all",
+    "finditer_near",
+    "fold_handle",
+    "leet_folded",
+    "line_joins",
+    "line_windows",
+    "normalize",
+]
 
 # Emoji that name a way to reach the writer, by their CLDR names in the ``emoji`` package.
 _EMOJI_NAMES = {
@@ -116,48 +143,103 @@ def _fold_char(ch: str) -> str:
     return ch
 
 
-@dataclass(frozen=True)
+class _Layer:
+    """One rewrite of the detection text: sorted, non-overlapping edits that turned
+    ``old[os:oe]`` into ``new[ns:ne]``; text between edits is copied and only shifted.
+
+    A replacement of the same length maps character by character; any other maps each of
+    its characters to the whole old span (a join: "w i c k r" -> "wickr")."""
+
+    __slots__ = ("new_starts", "edits")
+
+    def __init__(self, edits: list[tuple[int, int, int, int]]) -> None:
+        self.edits = edits  # (new_start, new_end, old_start, old_end)
+        self.new_starts = [e[0] for e in edits]
+
+    def back(self, pos: int, end: bool) -> int:
+        """The old index behind new character ``pos``: its first old character, or with
+        ``end`` its last."""
+        k = bisect.bisect_right(self.new_starts, pos) - 1
+        if k < 0:
+            return pos
+        ns, ne, os_, oe = self.edits[k]
+        if pos >= ne:
+            return pos - ne + oe  # copied text after edit k
+        if ne - ns == oe - os_:
+            return os_ + (pos - ns)
+        return oe - 1 if end else os_
+
+
+class _Base:
+    """The first reading: ASCII runs copied (a character maps to itself, shifted), every
+    non-ASCII character folded to zero or more characters that all map to it."""
+
+    __slots__ = ("pieces", "starts")
+
+    def __init__(self, pieces: list[tuple[int, int, int, bool]]) -> None:
+        self.pieces = pieces  # (new_start, new_end, old_start, copied)
+        self.starts = [p[0] for p in pieces]
+
+    def back(self, pos: int, end: bool) -> tuple[int, int]:
+        k = bisect.bisect_right(self.starts, pos) - 1
+        ns, _, os_, copied = self.pieces[k]
+        i = os_ + (pos - ns) if copied else os_
+        return i, i + 1
+
+
+@dataclass(frozen=True, eq=False)
 class Normalized:
-    """The detection text and, per character, the original span it came from."""
+    """The detection text and the map from its characters back to the original."""
 
     text: str
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
     original: str
+    base: _Base | None  # None: the text was ASCII, the first reading is the text itself
+    layers: tuple[_Layer, ...]
+
+    def _origin(self, pos: int, end: bool) -> int:
+        for layer in reversed(self.layers):
+            pos = layer.back(pos, end)
+        if self.base is None:
+            return pos + 1 if end else pos
+        lo, hi = self.base.back(pos, end)
+        return hi if end else lo
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original span behind ``text[start:end]`` (``end > start``)."""
-        return self.starts[start], self.ends[end - 1]
+        return self._origin(start, False), self._origin(end - 1, True)
 
 
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
 
 
-def _base(text: str) -> tuple[list[str], list[int], list[int]]:
-    chars: list[str] = list(text)
-    starts: list[int] = list(range(len(text)))
-    ends: list[int] = list(range(1, len(text) + 1))
+def _base(text: str) -> tuple[str, _Base | None]:
+    """The first reading of ``text``: ASCII as it is, each non-ASCII character folded
+    (:func:`_fold_one`). Work is done per non-ASCII character only."""
     if text.isascii():
-        return chars, starts, ends
-    chars, starts, ends = [], [], []
-    pos = 0
+        return text, None
+    out: list[str] = []
+    pieces: list[tuple[int, int, int, bool]] = []
+    pos = n = 0
     for m in _NON_ASCII_RE.finditer(text):
-        chars.extend(text[pos : m.start()])  # ASCII as it is: the fast path
-        starts.extend(range(pos, m.start()))
-        ends.extend(range(pos + 1, m.start() + 1))
+        if m.start() > pos:
+            out.append(text[pos : m.start()])  # ASCII as it is: the fast path
+            pieces.append((n, n + m.start() - pos, pos, True))
+            n += m.start() - pos
         for i in range(m.start(), m.end()):
-            out = _fold_one(text[i])
-            if out.startswith(" ") and _between_digits(text, i):
-                out = " "  # "213 📞 555 📞 0193": an emoji as a separator inside a number
-            for c in out:
-                chars.append(c)
-                starts.append(i)
-                ends.append(i + 1)
+            got = _fold_one(text[i])
+            if got.startswith(" ") and _between_digits(text, i):
+                got = " "  # "213 📞 555 📞 0193": an emoji as a separator inside a number
+            if got:
+                out.append(got)
+                pieces.append((n, n + len(got), i, False))
+                n += len(got)
         pos = m.end()
-    chars.extend(text[pos:])
-    starts.extend(range(pos, len(text)))
-    ends.extend(range(pos + 1, len(text) + 1))
-    return chars, starts, ends
+    if pos < len(text):
+        out.append(text[pos:])
+        pieces.append((n, n + len(text) - pos, pos, True))
+    if not pieces:
+        pieces.append((0, 0, 0, True))
+    return "".join(out), _Base(pieces)
 
 
 def _between_digits(text: str, i: int) -> bool:
@@ -179,38 +261,24 @@ def _fold_one(ch: str) -> str:
     return "".join(c for c in out if not unicodedata.combining(c)) or out
 
 
-def _apply(chars, starts, ends, edits):
-    """Apply sorted, non-overlapping ``(start, end, replacement)`` edits to the arrays.
-
-    A replacement of the same length maps character by character; a shorter one (a join)
-    maps each kept character to its own origin when it is a subsequence, else to the span.
-    """
+def _apply(text: str, edits: list[tuple[int, int, str]]) -> tuple[str, _Layer | None]:
+    """Apply sorted, non-overlapping ``(start, end, replacement)`` edits to ``text``."""
     if not edits:
-        return chars, starts, ends
-    oc, os_, oe = [], [], []
-    pos = 0
+        return text, None
+    out, mapped = [], []
+    pos = shift = 0
     for s, e, rep in edits:
-        oc += chars[pos:s]
-        os_ += starts[pos:s]
-        oe += ends[pos:s]
-        if len(rep) == e - s:
-            oc += list(rep)
-            os_ += starts[s:e]
-            oe += ends[s:e]
-        else:
-            oc += list(rep)
-            os_ += [starts[s]] * len(rep)
-            oe += [ends[e - 1]] * len(rep)
+        out += [text[pos:s], rep]
+        mapped.append((s + shift, s + shift + len(rep), s, e))
+        shift += len(rep) - (e - s)
         pos = e
-    oc += chars[pos:]
-    os_ += starts[pos:]
-    oe += ends[pos:]
-    return oc, os_, oe
+    out.append(text[pos:])
+    return "".join(out), _Layer(mapped)
 
 
 # Letter-spaced words: three or more single letters or digits, at least two letters, each
 # apart by the same one or two spaces, dots, dashes, underscores or stars ("W I C K R").
-_SPACED_RE = re.compile(
+SPACED_RE = re.compile(
     r"(?<![A-Za-z0-9])[A-Za-z0-9](?P<sep>[ .\-_*]{1,2})[A-Za-z0-9]"
     r"(?:(?P=sep)[A-Za-z0-9](?![A-Za-z0-9]))+(?![A-Za-z0-9])"
 )
@@ -246,6 +314,24 @@ def _leet_pattern(word: str) -> str:
 
 
 _LEET_RE = re.compile("|".join(_leet_pattern(w) for w in _LEET_APPS), re.IGNORECASE)
+# Finding the leet names fast: every character that _LEET_RE's classes accept for a letter is
+# folded to one byte per letter ("1", "!", "|", "l" and "i" all to "I"), so the candidates are
+# plain byte strings; each is then checked with _LEET_RE itself. Non-ASCII characters become
+# NUL, except the four that IGNORECASE reads as an ASCII letter.
+_LEET_FOLD = bytes.maketrans(
+    (
+        string.ascii_uppercase + "4@" + "3" + "1!|liIL" + "0" + "5$" + "7+" + "9" + "(" + "8"
+    ).encode(),
+    (
+        string.ascii_lowercase + "aa" + "e" + "IIIIIII" + "o" + "ss" + "tt" + "g" + "c" + "b"
+    ).encode(),
+)
+_IGNORECASE_ASCII = {"\u0131": "I", "\u0130": "I", "\u017f": "s", "\u212a": "k"}
+LEET_KEYS_RE = re.compile(
+    "|".join(
+        re.escape(w).encode("ascii").translate(_LEET_FOLD).decode("ascii") for w in _LEET_APPS
+    ).encode("ascii")
+)
 # A number with a letter O, I or l for a digit: seven or more characters of digits, those
 # letters and the usual separators, at least five of them real digits.
 _DIGITISH_RE = re.compile(r"(?<![A-Za-z0-9])[0-9OoIl](?:[-. ()]{0,2}[0-9OoIl]){6,}(?![A-Za-z0-9])")
@@ -253,9 +339,34 @@ _DIGIT_FOR = str.maketrans("OoIl", "0011")
 _LINE_BREAK_RE = re.compile(r"(?<=[A-Za-z0-9@._\-])[ \t]*\r?\n[ \t\r\n]*(?=[A-Za-z0-9@._\-])")
 
 
-def _regex_edits(text: str, pattern: re.Pattern, fn) -> list[tuple[int, int, str]]:
+def leet_folded(text: str) -> bytes:
+    """``text`` as bytes of the same length with every character that a leet app name may
+    hold for a letter folded to one byte per letter (non-ASCII characters NUL); an app name
+    in leet ("W1ckr", "$ignal") holds one of :data:`LEET_KEYS_RE`."""
+    if not text.isascii():
+        text = _NON_ASCII_RE.sub(
+            lambda m: "".join(_IGNORECASE_ASCII.get(c, "\0") for c in m.group()), text
+        )
+    return text.encode("ascii").translate(_LEET_FOLD)
+
+
+def _leet_matches(text: str):
+    """The matches of ``_LEET_RE.finditer(text)``, tried only where the folded bytes hold an
+    app name."""
+    folded = leet_folded(text)
+    pos = 0
+    while (cand := LEET_KEYS_RE.search(folded, pos)) is not None:
+        m = _LEET_RE.match(text, cand.start())
+        if m is None:
+            pos = cand.start() + 1
+            continue
+        yield m
+        pos = max(m.end(), cand.start() + 1)
+
+
+def _regex_edits(matches, fn) -> list[tuple[int, int, str]]:
     edits = []
-    for m in pattern.finditer(text):
+    for m in matches:
         got = fn(m)
         if got:
             edits.extend(got)
@@ -291,6 +402,7 @@ def _digitish(m):
 _TOKEN_BEFORE_RE = re.compile(r"[A-Za-z0-9@._\-]+$")
 _TOKEN_AFTER_RE = re.compile(r"[A-Za-z0-9@._\-]+")
 _CONTACTISH_RE = re.compile(r"[0-9_@]")
+_NEAR_BREAK = frozenset("0123456789@._-")
 
 
 def _lines(m):
@@ -298,20 +410,18 @@ def _lines(m):
     between pieces one of which has a digit, "_" or "@" ("plug\ndaddy99"), or after a ":"
     on the line ("wickr: plug\ndaddy"). Two plain words of prose ("best xans\nDM me") stay
     apart, so most captions need no second reading."""
-    text = m.string
-    before, after = text[m.start() - 1], text[m.end()]
-    near = "0123456789@._-"
-    tok_b = _TOKEN_BEFORE_RE.search(text, max(0, m.start() - 40), m.start())
-    tok_a = _TOKEN_AFTER_RE.match(text, m.end())
-    line_start = text.rfind("\n", 0, m.start()) + 1
-    if (
-        before in near
-        or after in near
-        or (tok_b and _CONTACTISH_RE.search(tok_b.group()))
-        or (tok_a and _CONTACTISH_RE.search(tok_a.group()))
-        or ":" in text[max(line_start, m.start() - 24) : m.start()]
-    ):
-        return [(m.start(), m.end(), "")]
+    text, start, end = m.string, m.start(), m.end()
+    if text[start - 1] in _NEAR_BREAK or text[end] in _NEAR_BREAK:
+        return [(start, end, "")]
+    tok_b = _TOKEN_BEFORE_RE.search(text, max(0, start - 40), start)
+    if tok_b and _CONTACTISH_RE.search(tok_b.group()):
+        return [(start, end, "")]
+    tok_a = _TOKEN_AFTER_RE.match(text, end)
+    if tok_a and _CONTACTISH_RE.search(tok_a.group()):
+        return [(start, end, "")]
+    line_start = text.rfind("\n", max(0, start - 24), start) + 1
+    if ":" in text[max(line_start, start - 24) : start]:
+        return [(start, end, "")]
     return None
 
 
@@ -319,14 +429,110 @@ def _lines(m):
 def normalize(text: str, join_lines: bool = False) -> Normalized:
     """The detection text of ``text`` with its map back (see the module docstring)."""
     text = str(text)
-    chars, starts, ends = _base(text)
-    passes = [(_SPACED_RE, _spaced), (_LEET_RE, _leet), (_DIGITISH_RE, _digitish)]
+    out, base = _base(text)
+    passes = [(SPACED_RE, _spaced), (_LEET_RE, _leet), (_DIGITISH_RE, _digitish)]
     if join_lines:
         passes.insert(0, (_LINE_BREAK_RE, _lines))
+    layers = []
     for pattern, fn in passes:
-        edits = _regex_edits("".join(chars), pattern, fn)
-        chars, starts, ends = _apply(chars, starts, ends, edits)
-    return Normalized("".join(chars), tuple(starts), tuple(ends), text)
+        matches = _leet_matches(out) if pattern is _LEET_RE else pattern.finditer(out)
+        out, layer = _apply(out, _regex_edits(matches, fn))
+        if layer is not None:
+            layers.append(layer)
+    return Normalized(out, text, base, tuple(layers))
+
+
+# --- scanning near a pattern's anchors ----------------------------------------------------------
+# A long caption is mostly text no contact pattern can match. Each pattern is run only in
+# windows of words around the characters every match of it must hold (its anchors: "@", "at",
+# a dot inside a link, "bio"...), which gives the matches a scan of the whole text gives as
+# long as a match lies within ``before`` words before and ``after`` words after its anchor.
+# Anchors are found with ``bytes.find`` on the text's ASCII letters lower-cased: a
+# case-insensitive regex tried at every character was most of the cost of a long caption.
+
+_TOKEN_RE = re.compile(r"\S+")
+_ASCII_LOWER = bytes.maketrans(string.ascii_uppercase.encode(), string.ascii_lowercase.encode())
+
+
+@functools.lru_cache(maxsize=8)
+def _token_starts(text: str) -> list[int]:
+    return [m.start() for m in _TOKEN_RE.finditer(text)]
+
+
+@functools.lru_cache(maxsize=8)
+def ascii_folded(text: str) -> bytes:
+    """``text`` as bytes of the same length: ASCII letters lower-cased, every non-ASCII
+    character a NUL byte."""
+    if not text.isascii():
+        text = _NON_ASCII_RE.sub(lambda m: "\0" * len(m.group()), text)
+    return text.encode("ascii").translate(_ASCII_LOWER)
+
+
+def find_all(folded: bytes, literal: bytes) -> list[int]:
+    """Every position of ``literal`` in ``folded`` (overlapping ones too)."""
+    out = []
+    i = folded.find(literal)
+    while i >= 0:
+        out.append(i)
+        i = folded.find(literal, i + 1)
+    return out
+
+
+def finditer_near(pattern: re.Pattern, text: str, anchors, before: int = 6, after: int = 16):
+    """``pattern.finditer(text)``, scanned only within ``before`` whitespace-separated words
+    before and ``after`` words after each of the sorted ``anchors`` (positions; windows
+    merged). Every match of ``pattern`` must hold an anchor and lie within those words of it."""
+    if not anchors:
+        return
+    starts = _token_starts(text)
+    windows: list[list[int]] = []
+    for pos in anchors:
+        k = bisect.bisect_right(starts, pos) - 1
+        a = starts[k - before] if k >= before else 0
+        j = k + after + 1
+        b = starts[j] if j < len(starts) else len(text)
+        if windows and a <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], b)
+        else:
+            windows.append([a, b])
+    for a, b in windows:
+        yield from pattern.finditer(text, a, b)
+
+
+def line_joins(text: str) -> list[tuple[int, int]]:
+    """The spans of ``text`` (line breaks with the blanks around them) that
+    ``normalize(text, join_lines=True)`` removes; empty when the joined reading is the plain
+    one."""
+    if "\n" not in text:
+        return []
+    out, base = _base(str(text))
+    edits = _regex_edits(_LINE_BREAK_RE.finditer(out), _lines)
+    if base is None:
+        return [(s, e) for s, e, _ in edits]
+    return [(base.back(s, False)[0], base.back(e - 1, True)[1]) for s, e, _ in edits]
+
+
+def line_windows(
+    text: str, spans: list[tuple[int, int]], before: int = 8, after: int = 8
+) -> list[tuple[int, int]]:
+    """Windows of whole lines around sorted ``spans``: from the line of the word ``before``
+    words ahead of each span to the line of the word ``after`` words past it, merged. A
+    detector rerun on such a window sees what it sees in the whole text near the span."""
+    starts = _token_starts(text)
+    windows: list[list[int]] = []
+    for s, e in spans:
+        k = bisect.bisect_right(starts, s) - 1
+        a = starts[k - before] if k >= before else 0
+        j = bisect.bisect_left(starts, e) + after
+        b = starts[j] if j < len(starts) else len(text)
+        a = text.rfind("\n", 0, a) + 1
+        nl = text.find("\n", b)
+        b = len(text) if nl < 0 else nl
+        if windows and a <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], b)
+        else:
+            windows.append([a, b])
+    return [(a, b) for a, b in windows]
 
 
 def fold_handle(value: str) -> str:

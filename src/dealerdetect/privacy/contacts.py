@@ -9,7 +9,7 @@ Public API:
 
     find_contacts(text, phone_regions=None) -> list[Contact]
         Every contact detail, in text order, without overlaps, spans on ``text`` as given;
-        detection reads ``textnorm.normalize(text)`` (look-alike letters, full-width and math
+        detection reads ``text.normalize(text)`` (look-alike letters, full-width and math
         letters, zero-width characters, leet and letter-spaced app names, app emoji, an O for
         a 0), and a second reading with line breaks inside a contact joined. Kinds: the
         messaging apps of :data:`APPS` (the paper's four, Snapchat, :data:`LATER_APPS`),
@@ -44,7 +44,20 @@ from dataclasses import dataclass
 
 from dealerdetect.privacy.phones import DEFAULT_PHONE_REGIONS, find_phones, regions_key, to_e164
 from dealerdetect.privacy.phones import _phones as _phone_spans
-from dealerdetect.text import EMOJI_WORDS, fold_handle, load_stopwords, normalize
+from dealerdetect.text import (
+    EMOJI_WORDS,
+    LEET_KEYS_RE,
+    SPACED_RE,
+    ascii_folded,
+    find_all,
+    finditer_near,
+    fold_handle,
+    leet_folded,
+    line_joins,
+    line_windows,
+    load_stopwords,
+    normalize,
+)
 
 __all__ = [
     "APPS",
@@ -75,7 +88,7 @@ class Contact:
 
 
 # --- messaging apps and handles --------------------------------------------------------------
-# All patterns run on ``textnorm.normalize``'s text: ASCII letters for every disguise of a Latin
+# All patterns run on ``text.normalize``'s text: ASCII letters for every disguise of a Latin
 # letter, so word edges are ASCII edges (a handle glued to Chinese text still has an edge).
 
 # Characters that may sit between an app's name and the handle: spaces, ":" "-" "=" "|",
@@ -171,7 +184,6 @@ _APP_LEAD_RE = re.compile(
 # Where an app name may start, found fast: scanning the whole alternation at every character
 # was most of the cost of a long caption. A Latin name starts a word (its first word is in
 # _FIRST_WORDS); a CJK name is found by its own alternation of literals.
-_WORD_RE = re.compile(r"[A-Za-z]+")
 _FIRST_WORDS = frozenset(
     re.split(r"\\s|\(|\?|\[", alt, maxsplit=1)[0].lower()
     for table in (_STRONG_APPS, _WEAK_APPS)
@@ -179,6 +191,12 @@ _FIRST_WORDS = frozenset(
     for alt in pat.split("|")
     if not _CJK_RE.search(alt)
 ) | {"v", "whats", "whatsapp", "kakao", "kakaotalk", "kikme", "wickr", "wickrme"}
+# A whole word (a run of ASCII letters) that is one of _FIRST_WORDS, on ``text.ascii_folded``.
+_FIRST_WORD_RE = re.compile(
+    rb"(?<![a-z])(?:"
+    + b"|".join(w.encode() for w in sorted(_FIRST_WORDS, key=len, reverse=True))
+    + rb")(?![a-z])"
+)
 _CJK_NAME_RE = re.compile(
     "|".join(
         alt
@@ -194,13 +212,16 @@ def _app_leads(text: str):
     """The matches of _APP_LEAD_RE.finditer(text), trying only where a name may start."""
     starts = [
         w.start() - (w.start() > 0 and text[w.start() - 1] == "#")
-        for w in _WORD_RE.finditer(text)
-        if w.group().lower() in _FIRST_WORDS
+        for w in _FIRST_WORD_RE.finditer(ascii_folded(text))
     ]
-    cjk = [
-        m.start() - (m.start() > 0 and text[m.start() - 1] == "#")
-        for m in _CJK_NAME_RE.finditer(text)
-    ]
+    cjk = (
+        []
+        if text.isascii()
+        else [
+            m.start() - (m.start() > 0 and text[m.start() - 1] == "#")
+            for m in _CJK_NAME_RE.finditer(text)
+        ]
+    )
     if cjk:
         starts = sorted(set(starts) | set(cjk))
     end = 0
@@ -380,6 +401,61 @@ _BIO_RE = re.compile(
 )
 
 
+# What every match of a pattern must hold (see ``text.finditer_near``), as positions: an
+# e-mail an "@" or the word "at"; a link a dot between a letter or digit and a letter, a
+# bracketed dot, "dot", "://" or "www."; a pointer one of its words.
+_ALNUM = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789")
+_LETTERS = frozenset(b"abcdefghijklmnopqrstuvwxyz")
+
+
+def _email_anchors(text: str) -> list[int]:
+    folded = ascii_folded(text)
+    at = [
+        i
+        for i in find_all(folded, b"at")
+        if (i == 0 or folded[i - 1] not in _ALNUM)
+        and (i + 2 >= len(folded) or folded[i + 2] not in _ALNUM)
+    ]
+    return sorted(find_all(folded, b"@") + at)
+
+
+@functools.lru_cache(maxsize=8)
+def link_anchors(text: str) -> list[int]:
+    """Where a link may be: "://", "www.", "dot", and a "." before a letter or after a
+    bracket ("x.me", "x [.] me")."""
+    folded = ascii_folded(text)
+    dots = []
+    for i in find_all(folded, b"."):
+        if i + 1 < len(folded) and folded[i + 1] in _LETTERS:
+            dots.append(i)
+        else:
+            before = folded[max(0, i - 8) : i].rstrip()
+            if before[-1:] in (b"[", b"(", b"{", b"<"):
+                dots.append(i)
+    return sorted(
+        dots + find_all(folded, b"dot") + find_all(folded, b"://") + find_all(folded, b"www.")
+    )
+
+
+_BIO_WORDS = (
+    b"bio",
+    b"profile",
+    b"page",
+    b"dm",
+    b"d.m",
+    b"pm",
+    b"inbox",
+    b"message",
+    b"hmu",
+    b"hit",
+)
+
+
+def _bio_anchors(text: str) -> list[int]:
+    folded = ascii_folded(text)
+    return sorted(i for word in _BIO_WORDS for i in find_all(folded, word))
+
+
 def _stopwords() -> frozenset[str]:
     """The English list step 2 removes: "who needs wickr when ..." holds English words, not
     handles."""
@@ -444,7 +520,7 @@ _VALUE_DETAILS = frozenset({"handle", "mention", "phone", "email", "link"})
 def find_contacts(text: str, phone_regions: Iterable[str] | None = None) -> list[Contact]:
     """All contact details in ``text`` (see the module docstring), sorted by position.
 
-    Spans are on ``text`` as given; detection reads ``textnorm.normalize(text)``.
+    Spans are on ``text`` as given; detection reads ``text.normalize(text)``.
     """
     return list(_find_contacts(str(text), regions_key(phone_regions)))
 
@@ -455,20 +531,50 @@ def _find_contacts(text: str, regions: tuple[str, ...]) -> tuple[Contact, ...]:
     found = [
         Contact(c.kind, *norm.span(c.start, c.end), c.detail) for c in _detect(norm.text, regions)
     ]
-    if "\n" in text:
+    joins = [j for j in line_joins(text) if _join_may_hold_contact(text, *j)]
+    if joins:
         # A second reading with line breaks inside words and numbers removed: "plug\ndaddy99",
-        # "555-201-\n3344". Only what crosses a break is new.
-        joined = normalize(text, join_lines=True)
-        if joined.text != norm.text:
-            taken = bytearray(len(text) + 1)
-            for c in found:
-                taken[c.start : c.end] = b"\x01" * (c.end - c.start)
+        # "555-201-\n3344". Only what crosses a break is new, so only the lines around the
+        # joined breaks are read again.
+        taken = bytearray(len(text) + 1)
+        for c in found:
+            taken[c.start : c.end] = b"\x01" * (c.end - c.start)
+        for a, b in line_windows(text, joins, before=4, after=4):
+            joined = normalize(text[a:b], join_lines=True)
             for c in _detect(joined.text, regions):
                 s, e = joined.span(c.start, c.end)
+                s, e = s + a, e + a
                 if c.detail in _VALUE_DETAILS and "\n" in text[s:e] and not any(taken[s:e]):
                     found.append(Contact(c.kind, s, e, c.detail))
                     taken[s:e] = b"\x01" * (e - s)
     return tuple(sorted(found, key=lambda c: (c.start, c.end)))
+
+
+# A joined line break can only matter where a contact detail may cross it: a number on both
+# sides, or near the break what a detector needs (an app's name, also in leet or spaced
+# letters, "@", "#", "at", a link, a character other than ASCII).
+_NEAR_JOIN_RE = re.compile(
+    r"[@#]|://|www\.|dot|\.[A-Za-z]|(?<![A-Za-z])at(?![A-Za-z])|[^\x00-\x7f]"
+    r"|(?<![A-Za-z])(?:"
+    + "|".join(sorted((w for w in _FIRST_WORDS if len(w) > 1), key=len, reverse=True))
+    + r")(?![A-Za-z])",
+    re.IGNORECASE,
+)
+_NUMBER_LEFT, _NUMBER_RIGHT = frozenset("0123456789-.(/"), frozenset("0123456789OoIl(+")
+
+
+def _join_may_hold_contact(text: str, start: int, end: int) -> bool:
+    """Whether the line break ``text[start:end]`` that the joined reading removes may sit
+    inside a contact detail (six words before it, two after)."""
+    if start > 0 and text[start - 1] in _NUMBER_LEFT and text[end : end + 1] in _NUMBER_RIGHT:
+        return True
+    near = " ".join(text[max(0, start - 120) : start].split()[-6:]) + " "
+    near += " ".join(text[end : end + 80].split()[:2])
+    return bool(
+        _NEAR_JOIN_RE.search(near)
+        or LEET_KEYS_RE.search(leet_folded(near))
+        or SPACED_RE.search(near)
+    )
 
 
 def _detect(text: str, regions: tuple[str, ...]) -> list[Contact]:
@@ -485,13 +591,14 @@ def _detect(text: str, regions: tuple[str, ...]) -> list[Contact]:
 
     # Order matters: e-mails and links first (they contain "@", "." and app names), then app
     # names with their handle, then loose numbers, bare @mentions, app mentions, pointers.
-    for m in _EMAIL_RE.finditer(text):
+    for m in finditer_near(_EMAIL_RE, text, _email_anchors(text), before=4, after=16):
         add("email", m.span(), "email")
-    for m in _APP_LINK_RE.finditer(text):
+    links = link_anchors(text)
+    for m in finditer_near(_APP_LINK_RE, text, links, before=4, after=12):
         if free(*m.span()):
             dom = re.split(r"[^A-Za-z]", m.group("dom"), maxsplit=1)[0].lower()
             add(_LINK_KIND[dom], m.span(), "link")
-    for m in _SHORT_LINK_RE.finditer(text):
+    for m in finditer_near(_SHORT_LINK_RE, text, links, before=4, after=12):
         if free(*m.span()):
             add("link", m.span(), "link")
     phones = [
@@ -579,7 +686,7 @@ def _detect(text: str, regions: tuple[str, ...]) -> list[Contact]:
     for kind, span in mentions:
         if free(*span):
             add(kind, span, "name")
-    for m in _BIO_RE.finditer(text):
+    for m in finditer_near(_BIO_RE, text, _bio_anchors(text), before=6, after=8):
         if free(*m.span()):
             add("bio", m.span(), "pointer")
     return found
@@ -619,7 +726,7 @@ def contact_values(text: str, phone_regions: Iterable[str] | None = None) -> lis
     * a phone number in E.164 ("+15552013344"), under kind ``phone`` whichever app it is given
       for ("whatsapp +44 7700 900461", "wa.me/447700900461");
     * an e-mail lower-cased with its "at"/"dot" spelled out ("rx.store@gmail.com");
-    * an app handle normalized (``textnorm.fold_handle``: look-alike letters folded,
+    * an app handle normalized (``text.fold_handle``: look-alike letters folded,
       casefolded, no "@"), also when given as the app's link ("t.me/plugdaddy" = telegram
       "plugdaddy");
     * another link lower-cased without scheme or "www." (a link-in-bio page).

@@ -48,6 +48,8 @@ _INVISIBLE = frozenset("\ufe0e\ufe0f\u20e3\u200d\u200b")
 _INTL_RE = re.compile(r"\(?(?:\+|00|011)")
 _LIST_SLASH_RE = re.compile(r"\s/|/\s")
 # A stretch that may hold a phone number: digits with the separators numbers are written with.
+# Where a country code may start inside a stretch: "+", "00", "011".
+_MAYBE_INTL_RE = re.compile(r"\+|(?<![0-9])0(?:0|11)")
 _RUN_RE = re.compile(r"[+(]?[0-9](?:[0-9 \t\n().\-/+]*[0-9])?")
 
 
@@ -128,9 +130,10 @@ def _phones(text: str, regions: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
     # few characters of context: one pass over the whole text per region was the slow part of
     # redacting long captions, and its cost grew with what lay around the numbers.
     for run in _RUN_RE.finditer(view):
-        if len(_NOT_DIGIT_RE.sub("", run.group())) < 8:
-            continue
+        digits = len(_NOT_DIGIT_RE.sub("", run.group()))
         lo = max(0, run.start() - 4)
+        if digits < 8 or (digits == 8 and not _MAYBE_INTL_RE.search(view, lo, run.end())):
+            continue  # a number of 8 digits is kept only with a country code (_keep)
         for at, length in _chunk_phones(view[lo : run.end() + 4], regions):
             start, end = origin[lo + at], origin[lo + at + length - 1] + 1
             while end < len(text) and text[end] in _INVISIBLE:

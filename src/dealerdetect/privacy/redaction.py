@@ -14,7 +14,7 @@ Public API:
     redact(text, phone_regions=None) -> text with URLs, e-mails, phone numbers, app handles and
                     @mentions replaced by PLACEHOLDERS; idempotent, total on any ``str``.
                     Uses ``contacts.find_contacts``, the detector the characterization counts;
-                    detection reads ``textnorm.normalize(text)`` (look-alike letters, spacing,
+                    detection reads ``text.normalize(text)`` (look-alike letters, spacing,
                     leet, split lines), and only the characters behind a contact are replaced:
                     the rest of the post stays as it was written.
     redact_hashtags(tags, phone_regions=None) -> the hashtags field (tags without "#") with a
@@ -33,8 +33,8 @@ import re
 import secrets
 from pathlib import Path
 
-from dealerdetect.privacy.contacts import find_contacts, regions_key
-from dealerdetect.text import normalize
+from dealerdetect.privacy.contacts import find_contacts, link_anchors, regions_key
+from dealerdetect.text import finditer_near, line_windows, normalize
 
 PLACEHOLDERS = ("[URL]", "[EMAIL]", "[PHONE]", "[HANDLE]")
 URL, EMAIL, PHONE, HANDLE = PLACEHOLDERS
@@ -118,20 +118,25 @@ def _placeholder(detail: str) -> str | None:
     )
 
 
-def _redact_once(text: str, regions: tuple[str, ...]) -> str:
+def _redact_once(text: str, regions: tuple[str, ...]) -> tuple[str, list[tuple[int, int]]]:
+    """``text`` with what the detectors find replaced, and the spans of the new placeholders
+    in the new text."""
     kept = bytearray(len(text))  # 1 = inside a placeholder already in the text
     for m in _PLACEHOLDER_RE.finditer(text):
         kept[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
     # Links are read on the normalized text too ("ｂｉｔ.ｌｙ/x"), spans mapped back.
     norm = normalize(text)
-    spans = [(*norm.span(m.start(), m.end()), URL) for m in _URL_RE.finditer(norm.text)]
+    spans = [
+        (*norm.span(m.start(), m.end()), URL)
+        for m in finditer_near(_URL_RE, norm.text, link_anchors(norm.text), before=2, after=2)
+    ]
     for c in find_contacts(text, regions):
         ph = _placeholder(c.detail)
         if ph is not None:
             spans.append((c.start, c.end, ph))
-    spans = [s for s in spans if s[0] < s[1] and not any(kept[s[0] : s[1]])]
+    spans = [s for s in spans if s[0] < s[1] and kept.find(1, s[0], s[1]) < 0]
     spans.sort()
-    out, pos, i = [], 0, 0
+    out, written, pos, i, n = [], [], 0, 0, 0
     while i < len(spans):
         # Merge a run of overlapping spans; the longest decides the placeholder.
         start, end, _ = spans[i]
@@ -143,9 +148,12 @@ def _redact_once(text: str, regions: tuple[str, ...]) -> str:
             i += 1
         best = min(group, key=lambda s: (-(s[1] - s[0]), _PRIORITY[s[2]]))
         out += [text[pos:start], best[2]]
+        n += start - pos
+        written.append((n, n + len(best[2])))
+        n += len(best[2])
         pos = end
     out.append(text[pos:])
-    return "".join(out)
+    return "".join(out), written
 
 
 def redact(text: str, phone_regions=None) -> str:
@@ -154,17 +162,27 @@ def redact(text: str, phone_regions=None) -> str:
     ``phone_regions``: the regions whose national phone formats are tried (config
     ``privacy.phone_regions``; None = ``contacts.DEFAULT_PHONE_REGIONS``).
 
-    Runs to a fixed point, so ``redact(redact(x)) == redact(x)``. It terminates: every pass
-    that changes the text replaces at least one character outside existing placeholders, and
+    Runs to a fixed point, so ``redact(redact(x)) == redact(x)``: a placeholder can make a
+    detail next to it readable ("session: 05a1b2 030 9018 2077" -> "session: [HANDLE] 030 9018
+    2077", whose number is read next). Only the lines around the placeholders a pass wrote
+    are read again: the rest of the text reads as it did. It terminates: every pass that
+    changes the text replaces at least one character outside existing placeholders, and
     placeholders are never rewritten.
     """
     text = str(text)
     regions = regions_key(phone_regions)
-    while True:
-        new = _redact_once(text, regions)
-        if new == text:
-            return text
-        text = new
+    text, written = _redact_once(text, regions)
+    while written:
+        out, again, pos, shift = [], [], 0, 0
+        for a, b in line_windows(text, written, before=4, after=4):
+            new, got = _redact_once(text[a:b], regions)
+            out += [text[pos:a], new]
+            again += [(s + a + shift, e + a + shift) for s, e in got]
+            shift += len(new) - (b - a)
+            pos = b
+        out.append(text[pos:])
+        text, written = "".join(out), again
+    return text
 
 
 def redact_hashtags(tags, phone_regions=None) -> list[str]:
