@@ -62,8 +62,8 @@ def _whole_text_results(text: str, monkeypatch) -> tuple:
     """What the detectors give when every pattern scans the whole text, the joined reading
     reads all of it and every pass of the fixed point reads all of it."""
     with monkeypatch.context() as m:
-        everywhere = lambda pattern, text, anchors, before=0, after=0: pattern.finditer(text)  # noqa: E731
-        whole = lambda text, spans, before=0, after=0: [(0, len(text))] if spans else []  # noqa: E731
+        everywhere = lambda pattern, text, anchors, **_: pattern.finditer(text)  # noqa: E731
+        whole = lambda text, spans, **_: [(0, len(text))] if spans else []  # noqa: E731
         for module in (contacts, redaction):
             m.setattr(module, "finditer_near", everywhere, raising=False)
             m.setattr(module, "line_windows", whole, raising=False)
@@ -106,9 +106,28 @@ def test_windowed_reading_finds_what_the_whole_text_gives(parts, seps):
         mp.undo()
 
 
+@pytest.mark.slow
+def test_many_seeded_mixtures_read_as_the_whole_text(monkeypatch):
+    """600 mixtures of up to 25 pieces: lines whose context crosses a line break ("what's
+    your wickr? mine got deleted" before "wickr: plugdaddy") are where a window cut too
+    short reads differently."""
+    import random
+
+    rng = random.Random(2019)
+    pool = FORMS + BENIGN + PROSE
+    for _ in range(600):
+        k = rng.randint(2, 25)
+        text = _joined([rng.choice(pool) for _ in range(k)], rng.choices(SEPARATORS, k=k))
+        assert _results(text) == _whole_text_results(text, monkeypatch), text
+
+
 @pytest.mark.parametrize(
     "text",
     [
+        # The window around a placeholder must read the line before it as context: here
+        # "deleted" makes the next "wickr" someone else's.
+        "what's your wickr? mine got deleted\nwickr: plugdaddy\nkik me @bigbars",
+        "who uses\nwickr: plug\ndaddy99\n" * 3 + "call 555-201-\n3344",
         # Far apart from the rest of the post, contacts spread over blank space.
         "prices below" + " " * 300 + "wickr:" + " " * 200 + "plugdaddy99\n" + "ok " * 400,
         "plug.rx" + "\n" * 50 + "at" + " " * 80 + "gmail dot com and more " * 30,

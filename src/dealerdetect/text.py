@@ -72,6 +72,7 @@ __all__ = [
     "line_joins",
     "line_windows",
     "normalize",
+    "with_context",
 ]
 
 # Emoji that name a way to reach the writer, by their CLDR names in the ``emoji`` package.
@@ -513,11 +514,16 @@ def line_joins(text: str) -> list[tuple[int, int]]:
 
 
 def line_windows(
-    text: str, spans: list[tuple[int, int]], before: int = 8, after: int = 8
+    text: str,
+    spans: list[tuple[int, int]],
+    before: int = 8,
+    after: int = 8,
+    context: int = 0,
 ) -> list[tuple[int, int]]:
     """Windows of whole lines around sorted ``spans``: from the line of the word ``before``
-    words ahead of each span to the line of the word ``after`` words past it, merged. A
-    detector rerun on such a window sees what it sees in the whole text near the span."""
+    words ahead of each span to the line of the word ``after`` words past it. Windows closer
+    than ``2 * context`` characters are merged, so the context each is read with
+    (:func:`with_context`) is never read twice."""
     starts = _token_starts(text)
     windows: list[list[int]] = []
     for s, e in spans:
@@ -528,11 +534,20 @@ def line_windows(
         a = text.rfind("\n", 0, a) + 1
         nl = text.find("\n", b)
         b = len(text) if nl < 0 else nl
-        if windows and a <= windows[-1][1]:
+        if windows and a <= windows[-1][1] + 2 * context:
             windows[-1][1] = max(windows[-1][1], b)
         else:
             windows.append([a, b])
     return [(a, b) for a, b in windows]
+
+
+def with_context(text: str, start: int, end: int, chars: int = 64) -> tuple[int, int]:
+    """Whole lines around ``text[start:end]`` with at least ``chars`` characters more on
+    each side: what a detector reading ``text[start:end]`` looks back and ahead at ("what's
+    your\nwickr: x" is someone else's account)."""
+    a = 0 if start <= chars else text.rfind("\n", 0, start - chars) + 1
+    nl = text.find("\n", end + chars)
+    return a, len(text) if nl < 0 else nl
 
 
 def fold_handle(value: str) -> str:

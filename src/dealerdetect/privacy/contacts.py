@@ -57,6 +57,7 @@ from dealerdetect.text import (
     line_windows,
     load_stopwords,
     normalize,
+    with_context,
 )
 
 __all__ = [
@@ -515,6 +516,9 @@ def _app_handle(
 
 
 _VALUE_DETAILS = frozenset({"handle", "mention", "phone", "email", "link"})
+# How far back and ahead a detector looks from a detail (the longest look-behind is 40
+# characters): a window of text is read again with at least this much around it.
+CONTEXT = _CONTEXT = 64
 
 
 def find_contacts(text: str, phone_regions: Iterable[str] | None = None) -> list[Contact]:
@@ -531,19 +535,29 @@ def _find_contacts(text: str, regions: tuple[str, ...]) -> tuple[Contact, ...]:
     found = [
         Contact(c.kind, *norm.span(c.start, c.end), c.detail) for c in _detect(norm.text, regions)
     ]
-    joins = [j for j in line_joins(text) if _join_may_hold_contact(text, *j)]
+    joins = line_joins(text)
     if joins:
         # A second reading with line breaks inside words and numbers removed: "plug\ndaddy99",
         # "555-201-\n3344". Only what crosses a break is new, so only the lines around the
-        # joined breaks are read again.
+        # joined breaks are read again. What crosses a break holds the characters on both
+        # sides of it: a break next to a detail already found can add nothing.
         taken = bytearray(len(text) + 1)
         for c in found:
             taken[c.start : c.end] = b"\x01" * (c.end - c.start)
-        for a, b in line_windows(text, joins, before=4, after=4):
-            joined = normalize(text[a:b], join_lines=True)
+        joins = [
+            (s, e)
+            for s, e in joins
+            if not taken[s - 1] and not taken[e] and _join_may_hold_contact(text, s, e)
+        ]
+        for a, b in line_windows(text, joins, before=4, after=4, context=_CONTEXT):
+            # Read with the lines around as context; keep what starts in the window.
+            ca, cb = with_context(text, a, b, _CONTEXT)
+            joined = normalize(text[ca:cb], join_lines=True)
             for c in _detect(joined.text, regions):
                 s, e = joined.span(c.start, c.end)
-                s, e = s + a, e + a
+                s, e = s + ca, e + ca
+                if s < a or e > b:
+                    continue
                 if c.detail in _VALUE_DETAILS and "\n" in text[s:e] and not any(taken[s:e]):
                     found.append(Contact(c.kind, s, e, c.detail))
                     taken[s:e] = b"\x01" * (e - s)

@@ -33,8 +33,9 @@ import re
 import secrets
 from pathlib import Path
 
+from dealerdetect.privacy.contacts import CONTEXT as _CONTEXT
 from dealerdetect.privacy.contacts import find_contacts, link_anchors, regions_key
-from dealerdetect.text import finditer_near, line_windows, normalize
+from dealerdetect.text import finditer_near, line_windows, normalize, with_context
 
 PLACEHOLDERS = ("[URL]", "[EMAIL]", "[PHONE]", "[HANDLE]")
 URL, EMAIL, PHONE, HANDLE = PLACEHOLDERS
@@ -118,9 +119,12 @@ def _placeholder(detail: str) -> str | None:
     )
 
 
-def _redact_once(text: str, regions: tuple[str, ...]) -> tuple[str, list[tuple[int, int]]]:
-    """``text`` with what the detectors find replaced, and the spans of the new placeholders
-    in the new text."""
+def _redact_once(
+    text: str, regions: tuple[str, ...], lo: int = 0, hi: int | None = None
+) -> tuple[str, list[tuple[int, int]]]:
+    """``text`` with what the detectors find in ``text[lo:hi]`` replaced, and the spans of
+    the new placeholders in the new text. The rest is only read, as context."""
+    hi = len(text) if hi is None else hi
     kept = bytearray(len(text))  # 1 = inside a placeholder already in the text
     for m in _PLACEHOLDER_RE.finditer(text):
         kept[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
@@ -134,7 +138,7 @@ def _redact_once(text: str, regions: tuple[str, ...]) -> tuple[str, list[tuple[i
         ph = _placeholder(c.detail)
         if ph is not None:
             spans.append((c.start, c.end, ph))
-    spans = [s for s in spans if s[0] < s[1] and kept.find(1, s[0], s[1]) < 0]
+    spans = [s for s in spans if lo <= s[0] < s[1] <= hi and kept.find(1, s[0], s[1]) < 0]
     spans.sort()
     out, written, pos, i, n = [], [], 0, 0, 0
     while i < len(spans):
@@ -174,10 +178,12 @@ def redact(text: str, phone_regions=None) -> str:
     text, written = _redact_once(text, regions)
     while written:
         out, again, pos, shift = [], [], 0, 0
-        for a, b in line_windows(text, written, before=4, after=4):
-            new, got = _redact_once(text[a:b], regions)
+        for a, b in line_windows(text, written, before=4, after=4, context=_CONTEXT):
+            ca, cb = with_context(text, a, b, _CONTEXT)
+            new, got = _redact_once(text[ca:cb], regions, a - ca, b - ca)
+            new = new[a - ca : len(new) - (cb - b)]
             out += [text[pos:a], new]
-            again += [(s + a + shift, e + a + shift) for s, e in got]
+            again += [(s + ca + shift, e + ca + shift) for s, e in got]
             shift += len(new) - (b - a)
             pos = b
         out.append(text[pos:])
