@@ -213,6 +213,7 @@ class Normalized:
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
 
 
+@functools.lru_cache(maxsize=8)  # the plain and the joined reading of one text share it
 def _base(text: str) -> tuple[str, _Base | None]:
     """The first reading of ``text``: ASCII as it is, each non-ASCII character folded
     (:func:`_fold_one`). Work is done per non-ASCII character only."""
@@ -400,7 +401,7 @@ def _digitish(m):
     return [(m.start(), m.end(), run.translate(_DIGIT_FOR))]
 
 
-_TOKEN_BEFORE_RE = re.compile(r"[A-Za-z0-9@._\-]+$")
+_TOKEN_CHARS = string.ascii_letters + string.digits + "@._-"
 _TOKEN_AFTER_RE = re.compile(r"[A-Za-z0-9@._\-]+")
 _CONTACTISH_RE = re.compile(r"[0-9_@]")
 _NEAR_BREAK = frozenset("0123456789@._-")
@@ -414,8 +415,8 @@ def _lines(m):
     text, start, end = m.string, m.start(), m.end()
     if text[start - 1] in _NEAR_BREAK or text[end] in _NEAR_BREAK:
         return [(start, end, "")]
-    tok_b = _TOKEN_BEFORE_RE.search(text, max(0, start - 40), start)
-    if tok_b and _CONTACTISH_RE.search(tok_b.group()):
+    piece = text[max(0, start - 40) : start]
+    if _CONTACTISH_RE.search(piece, len(piece.rstrip(_TOKEN_CHARS))):
         return [(start, end, "")]
     tok_a = _TOKEN_AFTER_RE.match(text, end)
     if tok_a and _CONTACTISH_RE.search(tok_a.group()):
