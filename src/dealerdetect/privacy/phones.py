@@ -16,6 +16,7 @@ Public API:
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import unicodedata
@@ -57,16 +58,22 @@ _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
 _NOT_DIGIT_RE = re.compile(r"[^0-9]+")
 
 
-def _phone_view(text: str) -> tuple[str, list[int]]:
-    """``text`` with emoji as one space and keycap/other digits as ASCII, and each char's origin."""
+def _phone_view(text: str) -> tuple[str, list[int], list[int]]:
+    """``text`` with emoji as one space and keycap/other digits as ASCII, and the map back:
+    view position ``breaks[k] + d`` comes from ``text[origins[k] + d]`` (``_origin``).
+    Work is done per non-ASCII character only."""
     if text.isascii():
-        return text, list(range(len(text)))
+        return text, [0], [0]
     chars: list[str] = []
-    origin: list[int] = []
-    pos = 0
+    breaks: list[int] = []
+    origins: list[int] = []
+    n = pos = 0
     for m in _NON_ASCII_RE.finditer(text):
-        chars.extend(text[pos : m.start()])  # ASCII as it is
-        origin.extend(range(pos, m.start()))
+        if m.start() > pos:
+            chars.append(text[pos : m.start()])  # ASCII as it is
+            breaks.append(n)
+            origins.append(pos)
+            n += m.start() - pos
         for i in range(m.start(), m.end()):
             ch = text[i]
             if ch in _INVISIBLE:
@@ -75,15 +82,24 @@ def _phone_view(text: str) -> tuple[str, list[int]]:
             if cat == "Nd":
                 ch = str(unicodedata.digit(ch))
             elif cat in ("So", "Sk", "Cs", "Co") or ord(ch) >= 0x1F000:
-                if chars and chars[-1] == " ":
+                if chars and chars[-1][-1] == " ":
                     continue
                 ch = " "
             chars.append(ch)
-            origin.append(i)
+            breaks.append(n)
+            origins.append(i)
+            n += 1
         pos = m.end()
-    chars.extend(text[pos:])
-    origin.extend(range(pos, len(text)))
-    return "".join(chars), origin
+    if pos < len(text):
+        chars.append(text[pos:])
+        breaks.append(n)
+        origins.append(pos)
+    return "".join(chars), breaks or [0], origins or [0]
+
+
+def _origin(breaks: list[int], origins: list[int], at: int) -> int:
+    k = bisect.bisect_right(breaks, at) - 1
+    return origins[k] + (at - breaks[k])
 
 
 def _keep(match, region: str) -> bool:
@@ -124,7 +140,7 @@ def _chunk_phones(chunk: str, regions: tuple[str, ...]) -> tuple[tuple[int, int]
 def _phones(text: str, regions: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
     if len(_NOT_DIGIT_RE.sub("", text)) < 8:  # most captions: nothing to parse
         return ()
-    view, origin = _phone_view(text)
+    view, breaks, origins = _phone_view(text)
     spans = []
     # libphonenumber reads only stretches of digits and separators with enough digits, with a
     # few characters of context: one pass over the whole text per region was the slow part of
@@ -135,7 +151,8 @@ def _phones(text: str, regions: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
         if digits < 8 or (digits == 8 and not _MAYBE_INTL_RE.search(view, lo, run.end())):
             continue  # a number of 8 digits is kept only with a country code (_keep)
         for at, length in _chunk_phones(view[lo : run.end() + 4], regions):
-            start, end = origin[lo + at], origin[lo + at + length - 1] + 1
+            start = _origin(breaks, origins, lo + at)
+            end = _origin(breaks, origins, lo + at + length - 1) + 1
             while end < len(text) and text[end] in _INVISIBLE:
                 end += 1  # the keycap's variation selector and combining mark
             spans.append((start, end))
