@@ -63,11 +63,11 @@ def _whole_text_results(text: str, monkeypatch) -> tuple:
     reads all of it and every pass of the fixed point reads all of it."""
     with monkeypatch.context() as m:
         everywhere = lambda pattern, text, anchors, **_: pattern.finditer(text)  # noqa: E731
-        whole = lambda text, spans, **_: [(0, len(text))] if spans else []  # noqa: E731
+        whole = lambda text, spans, *_: [(0, len(text), 0, len(text))] if spans else []  # noqa: E731
         for module in (contacts, redaction):
-            m.setattr(module, "finditer_near", everywhere, raising=False)
-            m.setattr(module, "line_windows", whole, raising=False)
-        m.setattr(contacts, "_join_may_hold_contact", lambda *a: True)
+            m.setattr(module, "finditer_near", everywhere)
+            m.setattr(module, "context_windows", whole)
+        m.setattr(contacts, "_join_context", lambda text, start, end: 0)
         _clear()
         got = _results(text)
     _clear()
@@ -128,6 +128,16 @@ def test_many_seeded_mixtures_read_as_the_whole_text(monkeypatch):
         # "deleted" makes the next "wickr" someone else's.
         "what's your wickr? mine got deleted\nwickr: plugdaddy\nkik me @bigbars",
         "who uses\nwickr: plug\ndaddy99\n" * 3 + "call 555-201-\n3344",
+        # The smallest captions of the hostile families (see FAMILIES below).
+        "wickr:" + " " * 150 + "plug\n_daddy",
+        "kik >> => username is only --> best\n99",
+        "k1\nk:\nplug\n_daddy",
+        "w1\nckr: plug\ndaddy",
+        "t (          .) me/plugdaddy",
+        "plug@gmail dot aa dot bb dot cc dot dd dot ee dot ff dot gg dot hh dot com",
+        "what's your\n" + ("\u200b" * 100 + "\n") * 5 + "wickr: plugdaddy\nkik me @bigbars",
+        "add me on\n" + ("\u200b" * 100 + "\n") * 5 + "snap plug\n_daddy",
+        "50030\n9018 0\n0 - 300\n250140",
         # Far apart from the rest of the post, contacts spread over blank space.
         "prices below" + " " * 300 + "wickr:" + " " * 200 + "plugdaddy99\n" + "ok " * 400,
         "plug.rx" + "\n" * 50 + "at" + " " * 80 + "gmail dot com and more " * 30,
@@ -143,6 +153,126 @@ def test_many_seeded_mixtures_read_as_the_whole_text(monkeypatch):
 )
 def test_hand_written_long_captions_read_as_the_whole_text(text, monkeypatch):
     assert _results(text) == _whole_text_results(text, monkeypatch)
+
+
+# Families of long captions written to break the windows (tried as a hostile user would):
+# each generator returns one caption; every one must read as the whole text reads.
+def _filler(rng, n):
+    out, size = [], 0
+    while size < n:
+        out.append(rng.choice(BENIGN + PROSE[:4]))
+        size += len(out[-1]) + 2
+    return rng.choice(["\n", "\n\n", ". ", " "]).join(out)
+
+
+def _embed(rng, core):
+    size = rng.choice([0, 200, 2000])
+    k = rng.random()
+    return _filler(rng, int(size * k)) + "\n\n" + core + "\n\n" + _filler(rng, int(size * (1 - k)))
+
+
+def _blank_gap(rng):
+    """An app, a long run of blanks, a handle split over two lines."""
+    gap_chars = [" ", "\t", "  ", "\u00a0", "\u3000", "\r\n"]
+    gap = "".join(rng.choice(gap_chars) for _ in range(rng.randint(60, 600)))
+    app = rng.choice(["wickr:", "kik:", "telegram:", "wickr -", "add me on snap:", "tg:"])
+    return (
+        app
+        + gap
+        + rng.choice(["plug", "the", "2024", "best"])
+        + "\n"
+        + rng.choice(["_daddy", "daddy99", "99", "_x_"])
+    )
+
+
+def _filler_words(rng):
+    """An app, many separators and filler words, a handle split over two lines."""
+    seps = ["~", "-", "=", "|", "::", ">>", "=>", "me", "id", "is", "only", "username", "-->"]
+    words = " ".join(rng.choice(seps) for _ in range(rng.randint(5, 20)))
+    app = rng.choice(["wickr", "kik", "telegram", "threema", "snap:"])
+    return f"{app} {words} {rng.choice(['plug', 'best', 'order'])}\n{rng.choice(['_daddy', '99'])}"
+
+
+def _split_leet_name(rng):
+    """A leet app name split across lines, then a split handle."""
+    app = rng.choice(["w1ckr", "t3l3gr4m", "k1k", "$ignal", "wh4tsapp", "d1sc0rd", "5napchat"])
+    i = rng.randint(1, len(app) - 1)
+    handle = rng.choice(["plug\ndaddy", "big\nbars", "plug\n_daddy"])
+    return app[:i] + "\n" + app[i:] + rng.choice([": ", " - ", ":\n"]) + handle
+
+
+def _bracketed_dot(rng):
+    """A link whose dot is bracketed with many blanks inside: "t (     .) me/x"."""
+    host, tld = rng.choice([("t", "me"), ("wa", "me"), ("bit", "ly"), ("linktr", "ee")])
+    left, right = rng.choice([("(", ")"), ("[", "]"), ("{", "}"), ("<", ">")])
+    blanks = "".join(rng.choice([" ", "\n", "\t", "\u00a0"]) for _ in range(rng.randint(1, 30)))
+    return f"{host} {left}{blanks}.{rng.choice(['', ' '])}{right} {tld} / plugdaddy{rng.randint(1, 99)}"
+
+
+def _long_domain(rng):
+    """An e-mail whose domain is a long chain of labels."""
+    sep = rng.choice([" . ", " dot ", " [dot] ", " (.) ", "."])
+    at = rng.choice(["@", " @ ", " [at] ", " at "])
+    labels = [rng.choice(["aa", "mail", "x1", "co", "me"]) for _ in range(rng.randint(3, 25))]
+    return "email me: plug.rx" + at + "gmail" + sep + sep.join(labels) + sep + "com"
+
+
+def _invisible_lines(rng):
+    """Lines of characters that vanish in normalization between a detail and its context."""
+    pad_char = rng.choice(["\u200b", "\u200d", "\u2060", "\ufeff", "\u0301", "\ufe0f", "\u00ad"])
+    pad = "".join(pad_char * rng.randint(30, 120) + "\n" for _ in range(rng.randint(1, 8)))
+    cue, target = rng.choice(
+        [
+            ("add me on\n", "snap plug\n_daddy"),
+            ("what's your\n", "wickr: plugdaddy\nkik me @bigbars"),
+            ("who uses\n", "kik: bigbars99\ncall 555-201-\n3344"),
+            ("order #\n", "5552013344 kik me @bigbars"),
+        ]
+    )
+    return cue + pad + target
+
+
+def _numbers_over_lines(rng):
+    """Numbers split over lines among other numbers, so a later pass reads one that begins
+    on a line above the placeholder next to it."""
+    out = []
+    for _ in range(rng.randint(2, 12)):
+        r = rng.random()
+        if r < 0.4:
+            num = rng.choice(["555-201-3344", "+44 7700 900461", "030 9018 2077", "50030 9018"])
+            cut = sorted(rng.sample(range(1, len(num)), rng.randint(1, 3)))
+            out.append(
+                "\n".join(num[i:j] for i, j in zip([0, *cut], [*cut, len(num)], strict=True))
+            )
+        elif r < 0.7:
+            out.append(
+                f"{rng.randint(0, 99999)}\n{rng.randint(0, 999)} - {rng.randint(1, 30) * 10}"
+            )
+        else:
+            out.append(rng.choice(FORMS + BENIGN))
+    return "\n".join(out)
+
+
+FAMILIES = [
+    _blank_gap,
+    _filler_words,
+    _split_leet_name,
+    _bracketed_dot,
+    _long_domain,
+    _invisible_lines,
+    _numbers_over_lines,
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("family", FAMILIES, ids=lambda f: f.__name__.strip("_"))
+def test_hostile_families_read_as_the_whole_text(family, monkeypatch):
+    import random
+
+    rng = random.Random(family.__name__)
+    for _ in range(30):
+        text = _embed(rng, family(rng))
+        assert _results(text) == _whole_text_results(text, monkeypatch), text
 
 
 # Characters that IGNORECASE reads as ASCII letters, and leet digits and symbols.

@@ -65,6 +65,7 @@ __all__ = [
     "SPACED_RE",
     "Normalized",
     "ascii_folded",
+    "context_windows",
     "find_all",
     "finditer_near",
     "fold_handle",
@@ -72,7 +73,9 @@ __all__ = [
     "line_joins",
     "line_windows",
     "normalize",
+    "visible_word",
     "with_context",
+    "words_around",
 ]
 
 # Emoji that name a way to reach the writer, by their CLDR names in the ``emoji`` package.
@@ -542,13 +545,58 @@ def line_windows(
     return [(a, b) for a, b in windows]
 
 
-def with_context(text: str, start: int, end: int, chars: int = 64) -> tuple[int, int]:
-    """Whole lines around ``text[start:end]`` with at least ``chars`` characters more on
-    each side: what a detector reading ``text[start:end]`` looks back and ahead at ("what's
-    your\nwickr: x" is someone else's account)."""
-    a = 0 if start <= chars else text.rfind("\n", 0, start - chars) + 1
-    nl = text.find("\n", end + chars)
+_INVISIBLE_CATEGORIES = frozenset({"Cf", "Mn", "Me"})
+
+
+def visible_word(word: str) -> bool:
+    """Whether anything of ``word`` is left after normalization: zero-width characters,
+    combining marks and variation selectors alone are not."""
+    return word.isascii() or any(unicodedata.category(c) not in _INVISIBLE_CATEGORIES for c in word)
+
+
+def words_around(
+    text: str, pos: int, count: int, ahead: bool = False, skip=None, limit: int = 64
+) -> tuple[int, list[str]]:
+    """Walk from ``pos`` over whitespace-separated words until ``count`` visible words not
+    matched by ``skip`` (a pattern) were passed, at most ``limit`` words: backward by default,
+    forward with ``ahead``. Returns the edge reached (the first word's start, or the last
+    word's end) and the words passed, in text order."""
+    starts = _token_starts(text)
+    k = bisect.bisect_left(starts, pos) if ahead else bisect.bisect_left(starts, pos) - 1
+    edge, words, counted = pos, [], 0
+    while 0 <= k < len(starts) and counted < count and len(words) < limit:
+        word = _TOKEN_RE.match(text, starts[k]).group()
+        words.append(word)
+        if visible_word(word) and not (skip is not None and skip.fullmatch(word)):
+            counted += 1
+        edge = starts[k] + len(word) if ahead else starts[k]
+        k += 1 if ahead else -1
+    return edge, words if ahead else words[::-1]
+
+
+def with_context(
+    text: str, start: int, end: int, chars: int = 64, words: int = 8
+) -> tuple[int, int]:
+    """Whole lines around ``text[start:end]`` with at least ``chars`` characters and
+    ``words`` visible words more on each side: what a detector reading ``text[start:end]``
+    looks back and ahead at ("what's your\nwickr: x" is someone else's account)."""
+    a = min(start - chars, words_around(text, start, words)[0])
+    a = 0 if a <= 0 else text.rfind("\n", 0, a) + 1
+    b = max(end + chars, words_around(text, end, words, ahead=True)[0])
+    nl = text.find("\n", b)
     return a, len(text) if nl < 0 else nl
+
+
+def context_windows(
+    text: str, spans: list[tuple[int, int]], before: int, after: int, context: int
+) -> list[tuple[int, int, int, int]]:
+    """``(context_start, start, end, context_end)`` of each of :func:`line_windows`, with
+    :func:`with_context` around it; all found before any is read, so the word index of
+    ``text`` is built once."""
+    return [
+        (*with_context(text, a, b, context), a, b)
+        for a, b in line_windows(text, spans, before, after, context)
+    ]
 
 
 def fold_handle(value: str) -> str:

@@ -49,15 +49,16 @@ from dealerdetect.text import (
     LEET_KEYS_RE,
     SPACED_RE,
     ascii_folded,
+    context_windows,
     find_all,
     finditer_near,
     fold_handle,
     leet_folded,
     line_joins,
-    line_windows,
     load_stopwords,
     normalize,
-    with_context,
+    visible_word,
+    words_around,
 )
 
 __all__ = [
@@ -406,7 +407,9 @@ _BIO_RE = re.compile(
 # e-mail an "@" or the word "at"; a link a dot between a letter or digit and a letter, a
 # bracketed dot, "dot", "://" or "www."; a pointer one of its words.
 _ALNUM = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789")
-_LETTERS = frozenset(b"abcdefghijklmnopqrstuvwxyz")
+_LETTER_BYTES = frozenset(bytes([c]) for c in b"abcdefghijklmnopqrstuvwxyz")
+# "(.)", "[ . ]": a bracket, blanks (NUL stands for any non-ASCII character) and a dot.
+_BRACKET_DOT_RE = re.compile(rb"[\[({<][\s\x00]*\.")
 
 
 def _email_anchors(text: str) -> list[int]:
@@ -417,7 +420,8 @@ def _email_anchors(text: str) -> list[int]:
         if (i == 0 or folded[i - 1] not in _ALNUM)
         and (i + 2 >= len(folded) or folded[i + 2] not in _ALNUM)
     ]
-    return sorted(find_all(folded, b"@") + at)
+    # The dots of a long domain ("x@gmail dot co dot uk", "x@a . b . c") carry the window on.
+    return sorted(find_all(folded, b"@") + at + link_anchors(text) + find_all(folded, b" . "))
 
 
 @functools.lru_cache(maxsize=8)
@@ -425,14 +429,8 @@ def link_anchors(text: str) -> list[int]:
     """Where a link may be: "://", "www.", "dot", and a "." before a letter or after a
     bracket ("x.me", "x [.] me")."""
     folded = ascii_folded(text)
-    dots = []
-    for i in find_all(folded, b"."):
-        if i + 1 < len(folded) and folded[i + 1] in _LETTERS:
-            dots.append(i)
-        else:
-            before = folded[max(0, i - 8) : i].rstrip()
-            if before[-1:] in (b"[", b"(", b"{", b"<"):
-                dots.append(i)
+    dots = [i for i in find_all(folded, b".") if folded[i + 1 : i + 2] in _LETTER_BYTES]
+    dots += [m.start() for m in _BRACKET_DOT_RE.finditer(folded)]
     return sorted(
         dots + find_all(folded, b"dot") + find_all(folded, b"://") + find_all(folded, b"www.")
     )
@@ -544,19 +542,19 @@ def _find_contacts(text: str, regions: tuple[str, ...]) -> tuple[Contact, ...]:
         taken = bytearray(len(text) + 1)
         for c in found:
             taken[c.start : c.end] = b"\x01" * (c.end - c.start)
-        joins = [
-            (s, e)
-            for s, e in joins
-            if not taken[s - 1] and not taken[e] and _join_may_hold_contact(text, s, e)
-        ]
-        for a, b in line_windows(text, joins, before=4, after=4, context=_CONTEXT):
-            # Read with the lines around as context; keep what starts in the window.
-            ca, cb = with_context(text, a, b, _CONTEXT)
+        near = []
+        for s, e in joins:
+            if not taken[s - 1] and not taken[e]:
+                first = _join_context(text, s, e)
+                if first is not None:
+                    near.append((first, e))
+        # Read with the lines around as context; keep what reaches into the window.
+        for ca, cb, a, b in context_windows(text, near, 0, 4, _CONTEXT):
             joined = normalize(text[ca:cb], join_lines=True)
             for c in _detect(joined.text, regions):
                 s, e = joined.span(c.start, c.end)
                 s, e = s + ca, e + ca
-                if s < a or e > b:
+                if e <= a or s >= b:
                     continue
                 if c.detail in _VALUE_DETAILS and "\n" in text[s:e] and not any(taken[s:e]):
                     found.append(Contact(c.kind, s, e, c.detail))
@@ -574,21 +572,57 @@ _NEAR_JOIN_RE = re.compile(
     + r")(?![A-Za-z])",
     re.IGNORECASE,
 )
-_NUMBER_LEFT, _NUMBER_RIGHT = frozenset("0123456789-.(/"), frozenset("0123456789OoIl(+")
+# Characters of a number on either side of a break: "555-201-\n3344", "555\n-201-3344",
+# "(213)\n555", "555-2O1\nO344"; not two letters ("hello\nOk").
+_NUMBER_CHARS = frozenset("0123456789OoIl-./()+")
+# A word that may stand between an app's name and its handle: separators and filler words.
+_SEP_ONLY_RE = re.compile(_SEP_RE.pattern, re.IGNORECASE)
 
 
-def _join_may_hold_contact(text: str, start: int, end: int) -> bool:
-    """Whether the line break ``text[start:end]`` that the joined reading removes may sit
-    inside a contact detail (six words before it, two after)."""
-    if start > 0 and text[start - 1] in _NUMBER_LEFT and text[end : end + 1] in _NUMBER_RIGHT:
-        return True
-    near = " ".join(text[max(0, start - 120) : start].split()[-6:]) + " "
-    near += " ".join(text[end : end + 80].split()[:2])
-    return bool(
-        _NEAR_JOIN_RE.search(near)
-        or LEET_KEYS_RE.search(leet_folded(near))
-        or SPACED_RE.search(near)
-    )
+def _words_before(text: str, pos: int, count: int) -> tuple[int, list[str]]:
+    """``text.words_around(text, pos, count, skip=_SEP_ONLY_RE)``, read from a slice first:
+    most breaks have their words within 160 characters."""
+    lo = max(0, pos - 160)
+    words = text[lo:pos].split()
+    if lo > 0 and words and not text[lo - 1].isspace():
+        words = words[1:]  # the slice began inside a word
+    picked, counted = [], 0
+    for word in reversed(words):
+        picked.append(word)
+        if visible_word(word) and not _SEP_ONLY_RE.fullmatch(word):
+            counted += 1
+            if counted == count:
+                break
+    if counted < count and lo > 0:
+        return words_around(text, pos, count, skip=_SEP_ONLY_RE)
+    first = pos
+    for word in picked:
+        first = text.rfind(word, lo, first)
+    return first, picked[::-1]
+
+
+def _join_context(text: str, start: int, end: int) -> int | None:
+    """Where to start reading around the line break ``text[start:end]`` that the joined
+    reading removes, or None when no contact detail may cross it. It may when a number
+    goes on across the break, or when the six words before it and two after (separators and
+    filler words such as "-->" or "username" not counted) hold what a detector needs, read
+    apart or glued together ("wic\nkr: plug\ndaddy", "k1\nk: x")."""
+    first, before = _words_before(text, start, 6)
+    pair = text[start - 1 : start] + text[end : end + 1]
+    if len(pair) == 2 and set(pair) <= _NUMBER_CHARS and not pair.isalpha():
+        return first
+    after = text[end : end + 80].split()[:2]
+    if len(after) < 2 and end + 80 < len(text):
+        after = words_around(text, end, 2, ahead=True)[1]
+    # Glued across this break only: a name split by another break is read in that one's window.
+    for near in (" ".join(before + after), "".join(before[-1:] + after[:1])):
+        if (
+            _NEAR_JOIN_RE.search(near)
+            or LEET_KEYS_RE.search(leet_folded(near))
+            or SPACED_RE.search(near)
+        ):
+            return first
+    return None
 
 
 def _detect(text: str, regions: tuple[str, ...]) -> list[Contact]:

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from dealerdetect.privacy.contacts import CONTEXT as _CONTEXT
 from dealerdetect.privacy.contacts import find_contacts, link_anchors, regions_key
-from dealerdetect.text import finditer_near, line_windows, normalize, with_context
+from dealerdetect.text import context_windows, finditer_near, normalize
 
 PLACEHOLDERS = ("[URL]", "[EMAIL]", "[PHONE]", "[HANDLE]")
 URL, EMAIL, PHONE, HANDLE = PLACEHOLDERS
@@ -119,12 +119,9 @@ def _placeholder(detail: str) -> str | None:
     )
 
 
-def _redact_once(
-    text: str, regions: tuple[str, ...], lo: int = 0, hi: int | None = None
-) -> tuple[str, list[tuple[int, int]]]:
-    """``text`` with what the detectors find in ``text[lo:hi]`` replaced, and the spans of
-    the new placeholders in the new text. The rest is only read, as context."""
-    hi = len(text) if hi is None else hi
+def _spans(text: str, regions: tuple[str, ...]) -> list[tuple[int, int, str]]:
+    """``(start, end, placeholder)`` of what the detectors find in ``text``, outside the
+    placeholders already in it."""
     kept = bytearray(len(text))  # 1 = inside a placeholder already in the text
     for m in _PLACEHOLDER_RE.finditer(text):
         kept[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
@@ -138,11 +135,15 @@ def _redact_once(
         ph = _placeholder(c.detail)
         if ph is not None:
             spans.append((c.start, c.end, ph))
-    spans = [s for s in spans if lo <= s[0] < s[1] <= hi and kept.find(1, s[0], s[1]) < 0]
-    spans.sort()
+    return [s for s in spans if s[0] < s[1] and kept.find(1, s[0], s[1]) < 0]
+
+
+def _replace(text: str, spans) -> tuple[str, list[tuple[int, int]]]:
+    """``text`` with ``spans`` replaced, and where the new placeholders are in the new text.
+    Overlapping spans are merged; the longest decides the placeholder."""
+    spans = sorted(set(spans))
     out, written, pos, i, n = [], [], 0, 0, 0
     while i < len(spans):
-        # Merge a run of overlapping spans; the longest decides the placeholder.
         start, end, _ = spans[i]
         group = [spans[i]]
         i += 1
@@ -169,25 +170,23 @@ def redact(text: str, phone_regions=None) -> str:
     Runs to a fixed point, so ``redact(redact(x)) == redact(x)``: a placeholder can make a
     detail next to it readable ("session: 05a1b2 030 9018 2077" -> "session: [HANDLE] 030 9018
     2077", whose number is read next). Only the lines around the placeholders a pass wrote
-    are read again: the rest of the text reads as it did. It terminates: every pass that
-    changes the text replaces at least one character outside existing placeholders, and
-    placeholders are never rewritten.
+    are read again, with the lines around them as context: the rest of the text reads as it
+    did. It terminates: every pass that changes the text replaces at least one character
+    outside existing placeholders, and placeholders are never rewritten.
     """
     text = str(text)
     regions = regions_key(phone_regions)
-    text, written = _redact_once(text, regions)
+    text, written = _replace(text, _spans(text, regions))
     while written:
-        out, again, pos, shift = [], [], 0, 0
-        for a, b in line_windows(text, written, before=4, after=4, context=_CONTEXT):
-            ca, cb = with_context(text, a, b, _CONTEXT)
-            new, got = _redact_once(text[ca:cb], regions, a - ca, b - ca)
-            new = new[a - ca : len(new) - (cb - b)]
-            out += [text[pos:a], new]
-            again += [(s + ca + shift, e + ca + shift) for s, e in got]
-            shift += len(new) - (b - a)
-            pos = b
-        out.append(text[pos:])
-        text, written = "".join(out), again
+        found = []
+        for ca, cb, a, b in context_windows(text, written, 4, 4, _CONTEXT):
+            # Whatever reaches into the window counts, also a number that begins above it.
+            found += [
+                (s + ca, e + ca, ph)
+                for s, e, ph in _spans(text[ca:cb], regions)
+                if s + ca < b and e + ca > a
+            ]
+        text, written = _replace(text, found)
     return text
 
 
