@@ -561,6 +561,24 @@ def words_around(
     matched by ``skip`` (a pattern) were passed, at most ``limit`` words: backward by default,
     forward with ``ahead``. Returns the edge reached (the first word's start, or the last
     word's end) and the words passed, in text order."""
+    if not ahead:
+        # Most walks end within a short slice: split it before indexing the whole text.
+        lo = max(0, pos - 160)
+        words = text[lo:pos].split()
+        if lo > 0 and words and not text[lo - 1].isspace():
+            words = words[1:]  # the slice began inside a word
+        picked, counted = [], 0
+        for word in reversed(words):
+            if counted == count or len(picked) == limit:
+                break
+            picked.append(word)
+            if visible_word(word) and not (skip is not None and skip.fullmatch(word)):
+                counted += 1
+        if counted == count or len(picked) == limit or lo == 0:
+            edge = pos
+            for word in picked:
+                edge = text.rfind(word, lo, edge)
+            return edge, picked[::-1]
     starts = _token_starts(text)
     k = bisect.bisect_left(starts, pos) if ahead else bisect.bisect_left(starts, pos) - 1
     edge, words, counted = pos, [], 0

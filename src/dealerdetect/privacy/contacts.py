@@ -57,7 +57,6 @@ from dealerdetect.text import (
     line_joins,
     load_stopwords,
     normalize,
-    visible_word,
     words_around,
 )
 
@@ -579,35 +578,13 @@ _NUMBER_CHARS = frozenset("0123456789OoIl-./()+")
 _SEP_ONLY_RE = re.compile(_SEP_RE.pattern, re.IGNORECASE)
 
 
-def _words_before(text: str, pos: int, count: int) -> tuple[int, list[str]]:
-    """``text.words_around(text, pos, count, skip=_SEP_ONLY_RE)``, read from a slice first:
-    most breaks have their words within 160 characters."""
-    lo = max(0, pos - 160)
-    words = text[lo:pos].split()
-    if lo > 0 and words and not text[lo - 1].isspace():
-        words = words[1:]  # the slice began inside a word
-    picked, counted = [], 0
-    for word in reversed(words):
-        picked.append(word)
-        if visible_word(word) and not _SEP_ONLY_RE.fullmatch(word):
-            counted += 1
-            if counted == count:
-                break
-    if counted < count and lo > 0:
-        return words_around(text, pos, count, skip=_SEP_ONLY_RE)
-    first = pos
-    for word in picked:
-        first = text.rfind(word, lo, first)
-    return first, picked[::-1]
-
-
 def _join_context(text: str, start: int, end: int) -> int | None:
     """Where to start reading around the line break ``text[start:end]`` that the joined
     reading removes, or None when no contact detail may cross it. It may when a number
     goes on across the break, or when the six words before it and two after (separators and
     filler words such as "-->" or "username" not counted) hold what a detector needs, read
     apart or glued together ("wic\nkr: plug\ndaddy", "k1\nk: x")."""
-    first, before = _words_before(text, start, 6)
+    first, before = words_around(text, start, 6, skip=_SEP_ONLY_RE)
     pair = text[start - 1 : start] + text[end : end + 1]
     if len(pair) == 2 and set(pair) <= _NUMBER_CHARS and not pair.isalpha():
         return first
