@@ -47,12 +47,20 @@ def write_skipped(rows: list[dict], path: Path) -> None:
 
 
 def collect(
-    collection_cfg: dict, seed: int, salt: str, out_dir: str | Path, drugs: dict | None = None
+    collection_cfg: dict,
+    seed: int,
+    salt: str,
+    out_dir: str | Path,
+    drugs: dict | None = None,
+    pictures: bool = True,
 ) -> dict:
     """Collect with the configured source and loops; returns counts for the log.
 
     ``drugs`` is the config's drug lexicon: loop 2 follows the hashtags it matches, and the
     simulated source builds its market from it. Required unless the source takes a file whole.
+    ``pictures``: a source that draws its posts' pictures (the simulated one: ``write_picture``)
+    writes each collected post's picture to ``images/<id>.jpg`` under ``out_dir`` and sets
+    ``Post.image`` to that relative path; other sources set ``image`` themselves.
     """
     out = Path(out_dir)
     lexicon = Lexicon.from_config(drugs) if drugs else None
@@ -98,6 +106,8 @@ def collect(
                         )
                         where, row = origin.get(p.id, ("", ""))
                         skipped.append({"file": where, "row": row, "post_id": p.id, "reason": why})
+        if pictures and hasattr(source, "write_picture"):
+            write_pictures(source, hits, out)
     finally:
         # What was collected before a refusal is kept: write it, then let the error surface.
         n = write_jsonl(hits, out / "posts.jsonl")
@@ -115,6 +125,20 @@ def collect(
     return {"hits": n, "posts": unique, "hashtags": len(disc.hashtags), "skipped": len(skipped)}
 
 
+def write_pictures(source, hits: list[Post], out: Path) -> int:
+    """Each collected post's picture drawn once (a post may be hit under several hashtags),
+    ``Post.image`` set on every hit of it; returns how many pictures were written."""
+    paths: dict[str, str | None] = {}
+    for p in hits:
+        if p.id not in paths:
+            paths[p.id] = source.write_picture(p.id, out)
+        if paths[p.id]:
+            p.image = paths[p.id]
+    n = sum(1 for v in paths.values() if v)
+    log.info("wrote %d pictures under %s", n, out / "images")
+    return n
+
+
 def write_simulated_sheets(source, hits: list[Post], out: Path) -> None:
     """The simulated world's two coders and adjudicator fill the sheets a real study would."""
     ids = sorted({p.id for p in hits})
@@ -122,7 +146,11 @@ def write_simulated_sheets(source, hits: list[Post], out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for coder in ("annotator_a", "annotator_b"):
         with open(out / f"{coder}.csv", "w", newline="", encoding="utf-8") as fh:
-            write_rows(fh, ["post_id", "label"], ((r["post_id"], r[coder]) for r in rows))
+            write_rows(
+                fh,
+                ["post_id", "label", "image_category"],
+                ((r["post_id"], r[coder], r.get("image_category", "")) for r in rows),
+            )
     with open(out / "adjudication.csv", "w", newline="", encoding="utf-8") as fh:
         write_rows(
             fh,

@@ -19,6 +19,17 @@ collection; here their hashtags sit in the poster's first comment (which Instagr
 so hashtag search finds them while the caption holds none (``Post.hashtags`` lists the comment's
 tags).
 
+Pictures (pictures.py, world.yaml ``dealers.pictures``): 260 of the 1,228 ads have one, every
+image ad among them, as in the paper's "Manual Image Annotation of Drug Dealer Posts": 175 show
+prescription drugs only, 60 illicit drugs only, 15 both, 5 suspected drugs that cannot be
+classified and 5 no drug; 60 carry the dealer's typed or handwritten contact details (image ads
+first). About 8% of the other posts have one too: pharmacy and pain-patient pill photos with
+pharmacy text, recovery counts, memes and flyers, text-free lifestyle photos. Which post has
+which picture is in ``SimPost.meta`` (``picture``, ``image_category``, ``image_contact``);
+:meth:`SimulatedSource.write_picture` draws it (Pillow, 320x320 JPEG), and the coders' sheets
+give each picture's category. Pictures draw on streams of their own: captions, hashtags,
+labels and ids are the same with or without them.
+
 Difficulty: text alone does not give the label away. About 12% of ads carry their menu and
 contact only in the picture (the coders saw it) and read like the dealers' own label-0 flex
 posts; other sellers (merch, followers, crypto, candy ...) use the same selling words, prices and
@@ -31,15 +42,21 @@ Usage::
     for post in src.posts("xanaxangel", window):  # newest first, stop rule applied
         ...
     src.annotations([p.id for p in posts])      # two coders + adjudicated label
+    src.write_picture(post.id, folder)          # "images/<id>.jpg" under folder, or None
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from ...posts import Post
 from ..base import Source, Window
+from .pictures import picture_jpeg
 from .world import World, build_world, default_window
+
+SAFE_ID = re.compile(r"^[A-Za-z0-9_-]+$")  # ids the world gives: file names as they are
 
 __all__ = ["SimulatedSource", "World", "build_world", "default_window"]
 
@@ -88,6 +105,23 @@ class SimulatedSource(Source):
                 raise KeyError(f"simulated source: no post with id {pid!r} in this world")
             out.append(world.coders.code(post))
         return out
+
+    def write_picture(self, post_id: str, folder: str | Path) -> str | None:
+        """Draw the post's picture to ``folder/images/<post_id>.jpg``; returns that path
+        relative to ``folder`` ("images/<post_id>.jpg"), or None when the post has no picture."""
+        post = self.world.by_id.get(str(post_id))
+        if post is None:
+            raise KeyError(f"simulated source: no post with id {post_id!r} in this world")
+        if not SAFE_ID.match(post.id):
+            raise ValueError(f"simulated source: post id {post.id!r} is not a safe file name")
+        data = picture_jpeg(self.seed, post)
+        if data is None:
+            return None
+        rel = f"images/{post.id}.jpg"
+        path = Path(folder) / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        return rel
 
     def truth(self, post_ids: Iterable[str]) -> list[dict]:
         """Ground truth behind each post (label, persona, drugs, apps, offer, ...), for tests

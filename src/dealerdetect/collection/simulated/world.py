@@ -18,6 +18,7 @@ from .dealers import AdWriter, DealerMarket
 from .market import OpenMarket
 from .model import Account, Draft, SimPost, Timeline, iso
 from .personas import Population
+from .pictures import assign_pictures
 from .rand import Rand, apportion, scaled
 from .text import ContactWriter, Filler, Namer, TagWriter, mentions_of
 
@@ -161,13 +162,17 @@ class WorldBuilder:
             open_market.bridge(drafts)
         used: set[str] = set()
         posts = self.finish(drafts, Rand(self.seed, "ids"), used)
-        posts += self.finish(open_drafts, Rand(self.seed, "ids/open"), used)
+        open_posts = self.finish(open_drafts, Rand(self.seed, "ids/open"), used)
+        by_handle = {a.handle: a for a in accounts}
+        # Pictures last, from streams of their own: the rest of the world is as without them.
+        assign_pictures(self.seed, self.scale, self.window, posts, open_posts, by_handle)
+        posts += open_posts
         return World(
             seed=self.seed,
             scale=self.scale,
             window=self.window,
             posts=posts,
-            accounts={a.handle: a for a in accounts},
+            accounts=by_handle,
             build_seconds=time.perf_counter() - t0,
         )
 
