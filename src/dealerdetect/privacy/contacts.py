@@ -113,6 +113,7 @@ _SEP_RE = re.compile(
 _HANDLE_BODY = r"[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?"
 _HANDLE_END = r"(?![A-Za-z0-9_@]|['’][A-Za-z])"
 _HANDLE_RE = re.compile(rf"@?(?=[A-Za-z0-9_.]*[A-Za-z_]){_HANDLE_BODY}{_HANDLE_END}")
+_AT_GAP_RE = re.compile(r"@[ \t]{1,2}")
 # A QQ account is a number of five to eleven digits.
 _QQ_NUMBER_RE = re.compile(r"[1-9][0-9]{4,10}(?![0-9])")
 # Words that follow an app name in running text and are not handles ("hit me on wickr for
@@ -135,11 +136,12 @@ _PLACEHOLDER_WORDS = frozenset({"url", "email", "phone", "handle"})
 # on") before a handle, and never count alone. Names in Chinese, Japanese and Korean script
 # may be glued to the handle ("微信abc123").
 _STRONG_APPS = {
-    "wickr": r"wickr(?:\s?me)?|wickrme",
-    "telegram": r"telegram|电报|電報|텔레그램|テレグラム",
+    # A name cut in two ("tele gram", "snap-chat", "wick r") is still the name.
+    "wickr": r"wickr(?:\s?me)?|wickrme|wick[\s.\-]r",
+    "telegram": r"tele[\s.\-]?gram|电报|電報|텔레그램|テレグラム",
     "kik": r"kik(?:me)?",
     "whatsapp": r"whats\s?app|왓츠앱|ワッツアップ",
-    "snapchat": r"snapchat|스냅챗",
+    "snapchat": r"snap[\s.\-]?chat|스냅챗",
     "threema": r"threema",
     "wechat": r"wechat|weixin|微信|威信|薇信|[Vv]信|위챗",
     "discord": r"discord|디스코드",
@@ -192,6 +194,8 @@ _FIRST_WORDS = frozenset(
     for alt in pat.split("|")
     if not _CJK_RE.search(alt)
 ) | {"v", "whats", "whatsapp", "kakao", "kakaotalk", "kikme", "wickr", "wickrme"}
+# Names whose pattern starts with a cut-able piece ("tele[ .-]?gram") are also whole words.
+_FIRST_WORDS |= {"telegram", "snapchat", "wick"}
 # A whole word (a run of ASCII letters) that is one of _FIRST_WORDS, on ``text.ascii_folded``.
 _FIRST_WORD_RE = re.compile(
     rb"(?<![a-z])(?:"
@@ -362,7 +366,8 @@ _EMAIL_RE = re.compile(
     r"(?<![A-Za-z0-9.%+-])[A-Za-z0-9._%+-]*[A-Za-z0-9_%+-]@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
     r"\.[A-Za-z]{2,}(?![A-Za-z0-9])"
     # "[at]" / "(at)" / "{at}" / "@" with any dot
-    rf"|{_LOCAL}(?:{_AT_BR}|\s@\s|@)[A-Za-z0-9-]+(?:(?:{_DOT_BR}|\s?\.\s?)[A-Za-z0-9-]+)*"
+    # ... or with blanks on either side of it ("rx@ gmail.com": OCR reads a gap there)
+    rf"|{_LOCAL}(?:{_AT_BR}|\s?@\s?)[A-Za-z0-9-]+(?:(?:{_DOT_BR}|\s?\.\s?)[A-Za-z0-9-]+)*"
     rf"(?:{_DOT_BR}|\s?\.\s?){_TLD}(?![A-Za-z0-9])"
     # " at " with a known provider, or with " dot "
     rf"|{_LOCAL}\s+at\s+{_PROVIDERS}(?:{_DOT_BR}|\s*\.\s*){_TLD}(?![A-Za-z0-9])"
@@ -489,6 +494,12 @@ def _app_handle(
         if number:
             return number.span(), "handle"
     handle = _HANDLE_RE.match(text, at)
+    if not handle and text.startswith("@", at):
+        # "telegram @ rx_house": the "@" given its own word still marks the handle after it.
+        gap = _AT_GAP_RE.match(text, at)
+        body = _HANDLE_RE.match(text, gap.end()) if gap else None
+        if body and not body.group().startswith("@"):
+            return (at, body.end()), "handle"
     if not handle:
         return None
     word = handle.group().lower()
