@@ -13,6 +13,7 @@ report: "workflow/report/workflow.rst"
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/collect.smk"
+include: "workflow/rules/pictures.smk"
 include: "workflow/rules/annotation.smk"
 include: "workflow/rules/preprocess.smk"
 include: "workflow/rules/evaluate.smk"

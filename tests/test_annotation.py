@@ -48,10 +48,11 @@ def test_sheet_roundtrip_sorted_by_id(tmp_path):
     with open(path, encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
     assert rows[0] == [
-        "post_id", "user", "caption", "hashtags", "comments", "url", "image", "language", "label"
+        "post_id", "user", "caption", "hashtags", "comments", "url", "image", "language", "label",
+        "image_category",
     ]  # fmt: skip
     assert [r[0] for r in rows[1:]] == sorted(A)
-    assert rows[1][2] == POSTS[-1]["caption"] and all(r[-1] == "" for r in rows[1:])
+    assert rows[1][2] == POSTS[-1]["caption"] and all(r[8] == r[9] == "" for r in rows[1:])
     fill(path, A)
     assert read_sheet(path, "annotator_a") == A
 
@@ -176,6 +177,7 @@ def test_sheet_shows_what_the_coders_need(tmp_path):
         "image": "https://cdn.test/p.jpg",
         "language": "und",  # identified from the caption: too little text to tell
         "label": "",
+        "image_category": "",
     }
     assert rows[1]["hashtags"] == rows[1]["url"] == rows[1]["image"] == ""
 

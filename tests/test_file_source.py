@@ -281,7 +281,8 @@ def test_links_for_the_coders_from_every_format(tmp_path):
         ],
     )
     got = [(p.url, p.image) for p in FileSource({"path": str(f)}).all_posts()]
-    assert got == [("https://forum.test/t/1", "1.png"), ("", "")]
+    # A picture named relative to the file is read from the file's folder, wherever the study runs.
+    assert got == [("https://forum.test/t/1", str((tmp_path / "1.png").resolve())), ("", "")]
 
     c = tmp_path / "e.csv"
     c.write_text(HEADER.strip() + ",link\n1,u,2018-08-01,hi,https://x.test/1\n2,u,2018-08-01,b,\n")

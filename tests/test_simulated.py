@@ -325,7 +325,9 @@ def test_coders_agree_like_the_papers(source, default_run):
     posts, _, _ = default_run
     rows = source.annotations(posts)
     truth = {t["post_id"]: t["label"] for t in source.truth(posts)}
-    assert all(set(r) == {"post_id", "annotator_a", "annotator_b", "final"} for r in rows)
+    assert all(
+        set(r) == {"post_id", "annotator_a", "annotator_b", "final", "image_category"} for r in rows
+    )
     assert all(r["final"] == truth[r["post_id"]] for r in rows)
     a = np.array([r["annotator_a"] for r in rows])
     b = np.array([r["annotator_b"] for r in rows])

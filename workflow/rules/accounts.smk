@@ -37,9 +37,11 @@ rule operations:
     input:
         raw=rules.collect_posts.output.posts,
         corpus=rules.label_corpus.output.corpus,
+        pictures=rules.read_pictures.output.texts,
     output:
         hashes=f"data/operations/{SOURCE}/contact_hashes.csv",
         pairs="results/accounts/near_duplicates.csv",
+        same_pictures="results/accounts/same_pictures.csv",
         members="results/accounts/members.csv",
         operations=report(
             "results/accounts/operations.csv",
@@ -56,6 +58,7 @@ rule operations:
         settings=config["operations"],
         phone_regions=config["privacy"]["phone_regions"],
         salt_file=config["collection"]["salt_file"],
+        phash_distance=config["pictures"]["phash_distance"],
     script:
         "../scripts/operations.py"
 

@@ -57,6 +57,7 @@ rule next_batch:
 rule label_corpus:
     input:
         posts=rules.collect_posts.output.posts,
+        pictures=rules.read_pictures.output.texts,
         sheets=annotation_sheets,
         adjudication_todo=adjudication_input,
     output:

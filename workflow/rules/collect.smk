@@ -23,5 +23,7 @@ rule collect_posts:
         collection=get_collection_settings(),
         drugs=config["drugs"],
         seed=config["seed"],
+        # The simulated source renders its posts' pictures into data/raw/simulated/images/.
+        pictures=PICTURES,
     script:
         "../scripts/collect_posts.py"

@@ -16,9 +16,15 @@ check_config(
 )
 validate(config, schema="../schemas/config.schema.yaml")
 
+# Pictures are read (OCR, perceptual hashes) unless pictures.enabled is false.
+PICTURES = config["pictures"]["enabled"]
 # The variants preprocessing writes (preprocessing.variants); those it finds usable are run.
+# With pictures off, the variants that read them are not run.
 VARIANTS = [
-    v for v in registry.VARIANT_NAMES if v in config["preprocessing"]["variants"]
+    v
+    for v in registry.VARIANT_NAMES
+    if v in config["preprocessing"]["variants"]
+    and (PICTURES or v not in registry.PICTURE_VARIANTS)
 ]
 SOURCE = config["collection"]["source"]
 RAW = f"data/raw/{SOURCE}"
@@ -47,6 +53,8 @@ localrules:
     table1_extended,
     table2,
     characterization,
+    image_annotation,
+    picture_gain,
     figure_roc_pr,
     figure_confusion,
     figure_learning_curves,
@@ -133,6 +141,16 @@ def get_collection_settings():
     }
 
 
+def get_picture_settings():
+    """``pictures`` less ``phash_distance`` (read by the operations and leakage jobs), for the
+    job that reads the pictures."""
+    return {
+        k: v
+        for k, v in config["pictures"].items()
+        if k not in ("phash_distance", "lstm")
+    }
+
+
 def get_preprocessing_settings():
     """``preprocessing`` less ``strict``, which the workflow applies after the checkpoint (for
     preprocess, and for the final models, which save these settings in their meta.json).
@@ -193,15 +211,23 @@ def usable_variants():
     return usable(out.status, strict=strict, flow_path=out.flow)
 
 
+def runs(variant):
+    """The models evaluated on one variant: every model, but on the picture variants the LSTM
+    (its third branch costs as much as the with_hashtags LSTM) only with pictures.lstm.
+    """
+    if variant in registry.PICTURE_VARIANTS and not config["pictures"]["lstm"]:
+        return [m for m in models_run() if registry.model(m).kind != "lstm"]
+    return models_run()
+
+
 def fold_infos(wildcards):
     """Every evaluation job's info file of one protocol: models x usable variants x parts."""
-    return expand(
-        "results/cv/{protocol}/{variant}/{model}/part{part}.json",
-        protocol=wildcards.protocol,
-        variant=usable_variants(),
-        model=models_run(),
-        part=PARTS,
-    )
+    return [
+        f"results/cv/{wildcards.protocol}/{v}/{m}/part{p}.json"
+        for v in usable_variants()
+        for m in runs(v)
+        for p in PARTS
+    ]
 
 
 def fold_oofs(wildcards):
@@ -212,16 +238,29 @@ def fold_oofs(wildcards):
 def all_outputs(wildcards):
     """Everything a study run produces: corpus, preprocessing, tables, figures, final models
     (per-variant figures and models for the usable variants only)."""
-    tables = ["table1", "table1_extended", "table2", "characterization"]
-    kinds = ["roc_pr", "confusion"] + (
-        ["learning_curves"] if "lstm" in models_run() else []
-    )
+    tables = [
+        "table1",
+        "table1_extended",
+        "table2",
+        "characterization",
+        "image_annotation",
+    ]
+    if PICTURES:
+        tables.append("picture_gain")
     run = usable_variants()
+    # Learning curves are the LSTM's: only for the variants it runs on.
+    figures = [
+        f"results/figures/{k}_{v}.{ext}"
+        for v in run
+        for k in ["roc_pr", "confusion"]
+        + (["learning_curves"] if "lstm" in runs(v) else [])
+        for ext in ["png", "svg"]
+    ]
     return (
         ["results/corpus/summary.json", "results/preprocess/flow.csv"]
         + expand("results/tables/{t}.{ext}", t=tables, ext=["csv", "md"])
-        + expand("results/figures/{k}_{v}.{ext}", k=kinds, v=run, ext=["png", "svg"])
-        + expand("results/models/{v}/{m}", v=run, m=models_run())
+        + figures
+        + [f"results/models/{v}/{m}" for v in run for m in runs(v)]
         + expand(
             "results/figures/{k}.{ext}",
             k=["table1_bars", "table2_bars", "app_shares", "flow"],

@@ -102,6 +102,7 @@ rule leakage:
         ),
         members=rules.operations.output.members,
         pairs=rules.operations.output.pairs,
+        same_pictures=rules.operations.output.same_pictures,
     output:
         csv=report(
             "results/tables/leakage.csv",
@@ -170,3 +171,57 @@ rule characterization:
         drugs=config["drugs"],
     script:
         "../scripts/characterization.py"
+
+
+# The paper's image annotation (Results, "Manual Image Annotation of Drug Dealer Posts"):
+# the coders' image_category column, counted on dealer posts beside the paper's 260 pictures.
+rule image_annotation:
+    input:
+        corpus=rules.label_corpus.output.corpus,
+        sheets=annotation_sheets,
+        summary=rules.label_corpus.output.summary,
+    output:
+        csv=report(
+            "results/tables/image_annotation.csv",
+            caption="../report/image_annotation.rst",
+            category="4. Characterization",
+        ),
+        md="results/tables/image_annotation.md",
+    log:
+        "logs/image_annotation.log",
+    benchmark:
+        "benchmarks/image_annotation.tsv"
+    conda:
+        "../../environment.yml"
+    params:
+        source=SOURCE,
+        annotation_dir=annotation_dir(),
+    script:
+        "../scripts/image_annotation.py"
+
+
+# What the pictures add to the models: F1 with and without the picture's text, and recall on
+# the image ads (dealer posts whose caption gives no contact), on the same folds.
+rule picture_gain:
+    input:
+        oof=expand("results/cv/{protocol}/oof.parquet", protocol=PROTOCOLS),
+        corpus=rules.label_corpus.output.corpus,
+        summary=rules.label_corpus.output.summary,
+    output:
+        csv=report(
+            "results/tables/picture_gain.csv",
+            caption="../report/picture_gain.rst",
+            category="3. Models",
+        ),
+        md="results/tables/picture_gain.md",
+    log:
+        "logs/picture_gain.log",
+    benchmark:
+        "benchmarks/picture_gain.tsv"
+    conda:
+        "../../environment.yml"
+    params:
+        protocols=PROTOCOLS,
+        source=SOURCE,
+    script:
+        "../scripts/picture_gain.py"

@@ -13,4 +13,5 @@ cfg = snakemake.params.collection  # noqa: F821
 # The salt comes from its secret file, never from params or config (both are published).
 salt = load_salt(None, cfg["salt_file"])
 out = Path(snakemake.output.posts).parent  # noqa: F821
-collect(cfg, snakemake.params.seed, salt, out, drugs=snakemake.params.drugs)  # noqa: F821
+sm = snakemake  # noqa: F821
+collect(cfg, sm.params.seed, salt, out, drugs=sm.params.drugs, pictures=sm.params.pictures)

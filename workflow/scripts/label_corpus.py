@@ -14,9 +14,14 @@ from dealerdetect.annotation.corpus import (  # noqa: E402
     summarize,
     write_corpus,
 )
+from dealerdetect.pictures.job import read_picture_texts  # noqa: E402
 
 sm = snakemake  # noqa: F821
-corpus = build_corpus(sm.input.posts, phone_regions=sm.params.phone_regions)
+corpus = build_corpus(
+    sm.input.posts,
+    phone_regions=sm.params.phone_regions,
+    pictures=read_picture_texts(sm.input.pictures),
+)
 labels, report = labels_or_explain(sm.params.annotation_dir, corpus, sm.params.unlabelled)
 collected = corpus["id"].nunique()
 # annotation.unlabelled: leave_out runs the study on the labelled posts only (the loop's).

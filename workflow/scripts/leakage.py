@@ -15,4 +15,5 @@ write_leakage(
     sm.output.csv,
     sm.output.md,
     threshold=sm.params.threshold,
+    picture_pairs=sm.input.same_pictures,
 )

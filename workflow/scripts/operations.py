@@ -17,4 +17,7 @@ write_operations(
     sm.output.operations,
     config=sm.params.settings,
     phone_regions=sm.params.phone_regions,
+    pictures_path=sm.input.pictures,
+    picture_pairs_out=sm.output.same_pictures,
+    phash_distance=sm.params.phash_distance,
 )

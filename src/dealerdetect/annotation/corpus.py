@@ -45,13 +45,20 @@ def drug_hashtags() -> dict[str, list[str]]:
     }
 
 
-def build_corpus(raw_path: str | Path, phone_regions=None) -> pd.DataFrame:
+def build_corpus(
+    raw_path: str | Path, phone_regions=None, pictures: dict[str, dict] | None = None
+) -> pd.DataFrame:
     """One row per collection hit with its contact kinds, redacted text and language.
 
     Contact kinds and offers to buy are read from the raw caption and comments before redaction;
     only the kinds (never the handle, number or address) are kept. ``phone_regions``: config
     ``privacy.phone_regions`` (None = ``contacts.DEFAULT_PHONE_REGIONS``), for both.
+    ``pictures``: the text read from each post's picture by post id
+    (``pictures.job.read_picture_texts``); it goes through the same detectors and redaction as
+    the caption: ``picture_contacts`` holds the kinds found in it, ``picture_text`` the
+    redacted text, ``picture`` whether it was read or why not ("" without a picture).
     """
+    pictures = pictures or {}
     # A post found under several hashtags is one hit per hashtag with the same texts (37,092 hits
     # of 12,857 posts in the default corpus), and the contact scan dominates: scan each text once.
     redact_once = functools.cache(lambda text: redact(text, phone_regions))
@@ -61,6 +68,8 @@ def build_corpus(raw_path: str | Path, phone_regions=None) -> pd.DataFrame:
     for p in read_jsonl(raw_path):
         own = " ".join(c.text for c in p.comments if c.user == p.user)
         kinds = kinds_of(p.caption + "\n" + own)
+        pic = pictures.get(p.id) or {}
+        pic_text = pic.get("text") or ""
         rows.append(
             {
                 "id": p.id,
@@ -81,6 +90,9 @@ def build_corpus(raw_path: str | Path, phone_regions=None) -> pd.DataFrame:
                 "offer_to_buy": bool(has_offer_to_buy(p.caption, p.comments, p.user)),
                 # Identified on the redacted caption, the text every later step reads.
                 "language": language_of(redact_once(p.caption)),
+                "picture": pic.get("status", "") if p.image else "",
+                "picture_text": redact_once(pic_text) if pic_text else "",
+                "picture_contacts": sorted(kinds_of(pic_text)) if pic_text else [],
             }
         )
     df = pd.DataFrame(rows)

@@ -29,8 +29,11 @@ from dealerdetect.privacy.csvsafe import unescape, write_rows
 
 # ``language``: the post's language as identified (language.identify), so a coder who does not
 # read it can pass the post on; like every column but post_id and label, never read back.
+# ``image_category``: the paper's image annotation of the post's picture (annotation.images),
+# filled beside the label and read back by the image annotation table only.
 SHEET_COLUMNS = [
-    "post_id", "user", "caption", "hashtags", "comments", "url", "image", "language", "label"
+    "post_id", "user", "caption", "hashtags", "comments", "url", "image", "language", "label",
+    "image_category",
 ]  # fmt: skip
 ADJUDICATION_COLUMNS = ["post_id", "caption", "annotator_a", "annotator_b", "final"]
 VALUES = {"0": 0, "1": 1, "no": 0, "yes": 1}
@@ -129,6 +132,7 @@ def write_sheet(posts: Iterable[Mapping] | Mapping[str, Mapping], path: str | Pa
                 p.get("url", "") or "",
                 p.get("image", "") or "",
                 p.get("language") or identify(p.get("caption", "") or ""),
+                "",
                 "",
             ]
         )

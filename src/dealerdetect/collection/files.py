@@ -9,7 +9,8 @@ folder, by the one kind of file found in it, searched recursively):
   (naive = UTC) or Unix seconds. ``hashtags`` (optional): space/comma separated, '#' optional;
   absent column or empty cell -> taken from the caption. ``comments`` (optional): a JSON list of
   ``{"user", "timestamp", "text"}`` objects or of strings. ``url`` and ``image`` (optional): a
-  link that opens the post and its picture (URL or local file), shown to the coders only.
+  link that opens the post and its picture (URL or local file; a relative path is read from
+  the file's folder), shown to the coders and read by the pictures step.
 * ``instaloader``: the ``.json``/``.json.xz`` files instaloader saves, ``{"node": {...},
   "instaloader": {"node_type": "Post"}}``. Each node is wrapped in ``instaloader.Post`` over a
   context that refuses every request, so instaloader's own accessors read it and nothing is
@@ -51,6 +52,16 @@ COLUMNS = {
 REQUIRED = ("id", "user", "timestamp", "caption")
 SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".json": "instaloader"}
 IGNORED = ("found_via", "loop", "source")
+
+
+def resolve_image(image: str, folder: Path) -> str:
+    """A local picture named relative to the post file is made absolute against the file's
+    folder, so the study reads it wherever it runs; web addresses and absolute paths stay."""
+    image = (image or "").strip()
+    if not image or image[:8].lower().startswith(("http://", "https://")):
+        return image
+    path = Path(image).expanduser()
+    return str(path if path.is_absolute() else (folder / path).resolve())
 
 
 def _kind(p: Path) -> str | None:
@@ -165,6 +176,7 @@ class FileSource(Source):
             for row, post in readers[kind](path):
                 if not post.source:
                     post.source = "file"
+                post.image = resolve_image(post.image, path.parent)
                 content = {k: v for k, v in post.to_dict().items() if k not in IGNORED}
                 if post.id not in first:
                     first[post.id] = (str(path), row, content)

@@ -36,7 +36,8 @@ from dealerdetect.privacy.redaction import PLACEHOLDERS, PSEUDONYM_RE
 # What privacy.contacts.contact_values gives: a number, an e-mail, a handle per app, a handle
 # of no named app ("ig: ..."), a link-in-bio page.
 CONTACT_LINK_KINDS = ("phone", "email", *APPS, "handle", "link")
-LINK_KINDS = (*CONTACT_LINK_KINDS, "near_duplicate")
+# same_picture: the same or a near-identical picture (perceptual hash, pictures.phash_distance).
+LINK_KINDS = (*CONTACT_LINK_KINDS, "near_duplicate", "same_picture")
 OPERATION_RE = re.compile(r"o_[0-9a-f]{12}")
 OPERATION_COLUMNS = (
     "operation",
@@ -57,6 +58,8 @@ LEAKAGE_COLUMNS = (
     "dealer_near_duplicate_in_training",
     "dealer_account_in_training",
     "dealer_operation_in_training",
+    "picture_in_training",
+    "dealer_picture_in_training",
 )
 DEFAULTS = {
     "jaccard_threshold": 0.8,
@@ -107,6 +110,42 @@ def _raw_texts(posts):
     for p in posts:
         own = " ".join(c.text for c in p.comments if c.user == p.user)
         yield p.id, p.user, p.caption + "\n" + own
+
+
+def same_pictures(
+    ids, hashes, max_distance: int, max_accounts: int | None = None, owner=None
+) -> pd.DataFrame:
+    """Pairs of posts whose pictures' perceptual hashes (64-bit hex, ``pictures.phash``) differ
+    in at most ``max_distance`` bits: id_a, id_b, distance. With ``owner`` (post -> account)
+    and ``max_accounts``, a picture more accounts post is a meme or stock photo, not one
+    seller's: its pairs are dropped (as :func:`text_links` drops templates)."""
+    ids = [str(i) for i, h in zip(ids, hashes, strict=True) if h]
+    hs = [h for h in hashes if h]
+    cols = ["id_a", "id_b", "distance"]
+    if len(hs) < 2:
+        return pd.DataFrame(columns=cols)
+    bits = np.unpackbits(
+        np.array([bytes.fromhex(h.rjust(16, "0")[-16:]) for h in hs], dtype="S8")
+        .view(np.uint8)
+        .reshape(len(hs), 8),
+        axis=1,
+    ).astype(bool)
+    rows = []
+    for i in range(len(hs) - 1):
+        d = np.count_nonzero(bits[i + 1 :] != bits[i], axis=1)
+        for j in np.flatnonzero(d <= max_distance):
+            rows.append((ids[i], ids[i + 1 + j], int(d[j])))
+    pairs = pd.DataFrame(rows, columns=cols)
+    if owner is not None and max_accounts is not None and len(pairs):
+        comp = _Components(ids)
+        for a, b in zip(pairs["id_a"], pairs["id_b"], strict=True):
+            comp.union(a, b)
+        accounts: dict[str, set] = defaultdict(set)
+        for i in ids:
+            accounts[comp.find(i)].add(owner.get(i))
+        keep = pairs["id_a"].map(lambda a: len(accounts[comp.find(a)]) <= max_accounts)
+        pairs = pairs[keep].reset_index(drop=True)
+    return pairs
 
 
 # --- near-identical text -----------------------------------------------------------------------
@@ -252,6 +291,7 @@ def link_operations(
     hashes: pd.DataFrame,
     pairs: pd.DataFrame,
     max_text_accounts: int = DEFAULTS["max_text_accounts"],
+    picture_pairs: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Accounts into operations.
 
@@ -271,6 +311,13 @@ def link_operations(
             members = sorted(set(g["user"].astype(str)))
             edges += [(members[0], u, kind) for u in members[1:]]
     edges += [(a, b, "near_duplicate") for a, b in text_links(pairs, owner, max_text_accounts)]
+    if picture_pairs is not None and len(picture_pairs):
+        for a, b in zip(
+            picture_pairs["id_a"].astype(str), picture_pairs["id_b"].astype(str), strict=True
+        ):
+            ua, ub = owner.get(a), owner.get(b)
+            if ua and ub and ua != ub:
+                edges.append((ua, ub, "same_picture"))
     for a, b, _ in edges:
         comp.union(a, b)
     root = {u: comp.find(u) for u in users}
@@ -323,19 +370,47 @@ def build_operations(
     salt: str,
     config: dict | None = None,
     phone_regions=None,
+    pictures: dict[str, dict] | None = None,
+    phash_distance: int = 8,
 ):
-    """Everything from the raw posts (contacts, before redaction) and the labelled corpus
-    (redacted captions, labels): ``(hashes, pairs, members, operations)``."""
+    """Everything from the raw posts (contacts, before redaction), the labelled corpus
+    (redacted captions, labels) and the pictures read (``pictures.job.read_picture_texts``: the
+    contacts in their text, their perceptual hashes): ``(hashes, pairs, members, operations,
+    picture_pairs)``."""
+    raw_posts = list(raw_posts)
     hashes = contact_hashes(raw_posts, salt, phone_regions)
+    pictures = pictures or {}
+    owner = {str(p.id): str(p.user) for p in raw_posts}
+    if pictures:
+        # A contact written in the picture links like one in the caption.
+        texts = pd.DataFrame(
+            [
+                (i, owner[i], r.get("text", ""))
+                for i, r in pictures.items()
+                if i in owner and r.get("text")
+            ],
+            columns=["id", "user", "text"],
+        )
+        hashes = pd.concat([hashes, contact_hashes(texts, salt, phone_regions)], ignore_index=True)
     posts = corpus.drop_duplicates("id")
     pairs = near_duplicates(posts["id"], posts["caption"], config)
-    members, ops = link_operations(posts, hashes, pairs, settings(config)["max_text_accounts"])
-    return hashes, pairs, members, ops
+    cfg = settings(config)
+    ids = [i for i in pictures if i in owner]
+    picture_pairs = same_pictures(
+        ids,
+        [pictures[i].get("phash", "") for i in ids],
+        phash_distance,
+        cfg["max_text_accounts"],
+        owner,
+    )
+    members, ops = link_operations(posts, hashes, pairs, cfg["max_text_accounts"], picture_pairs)
+    return hashes, pairs, members, ops, picture_pairs
 
 
 def write_operations(
     raw_path, corpus_path, salt_file, hashes_out, pairs_out, members_out, ops_out,
-    config=None, phone_regions=None,
+    config=None, phone_regions=None, pictures_path=None, picture_pairs_out=None,
+    phash_distance=8,
 ) -> pd.DataFrame:  # fmt: skip
     """The ``operations`` job: salted contact hashes under data/, near-duplicate pairs, the
     account-to-operation map and ``operations.csv`` under results/."""
@@ -345,8 +420,11 @@ def write_operations(
 
     salt = load_salt(None, salt_file)
     corpus = read_corpus(corpus_path)
-    hashes, pairs, members, ops = build_operations(
-        read_jsonl(raw_path), corpus, salt, config, phone_regions
+    from dealerdetect.pictures.job import read_picture_texts
+
+    pictures = read_picture_texts(pictures_path) if pictures_path else {}
+    hashes, pairs, members, ops, picture_pairs = build_operations(
+        read_jsonl(raw_path), corpus, salt, config, phone_regions, pictures, phash_distance
     )
     check_operations_privacy(ops, members)
     for path in (hashes_out, pairs_out, members_out, ops_out):
@@ -355,6 +433,8 @@ def write_operations(
     pairs.to_csv(pairs_out, index=False)
     members.to_csv(members_out, index=False)
     ops.to_csv(ops_out, index=False)
+    if picture_pairs_out:
+        picture_pairs.to_csv(picture_pairs_out, index=False)
     return ops
 
 
@@ -401,6 +481,7 @@ def leakage(
     members: pd.DataFrame,
     pairs: pd.DataFrame,
     protocol: str,
+    picture_pairs: pd.DataFrame | None = None,
 ) -> dict:
     """Shares of test posts (percent) with a near-duplicate, their account, or their operation
     among the posts that trained their fold's model; the near-duplicate share also over the
@@ -417,12 +498,21 @@ def leakage(
     f["label"] = f["id"].map(u["label"]) if "label" in u else 0
     f = attach_operations(f, members)
     fold_of = dict(zip(f["id"], f["fold"], strict=True))
-    neighbours: dict[str, list[int]] = defaultdict(list)
-    for a, b in zip(pairs["id_a"].astype(str), pairs["id_b"].astype(str), strict=True):
-        if a in fold_of and b in fold_of:
-            neighbours[a].append(fold_of[b])
-            neighbours[b].append(fold_of[a])
+
+    def neighbours_of(p: pd.DataFrame | None) -> dict[str, list[int]]:
+        out: dict[str, list[int]] = defaultdict(list)
+        if p is None or not len(p):
+            return out
+        for a, b in zip(p["id_a"].astype(str), p["id_b"].astype(str), strict=True):
+            if a in fold_of and b in fold_of:
+                out[a].append(fold_of[b])
+                out[b].append(fold_of[a])
+        return out
+
+    neighbours = neighbours_of(pairs)
+    same_picture = neighbours_of(picture_pairs)
     folds_arr = f["fold"].to_numpy()
+    pic = np.zeros(len(f), dtype=bool)
     dup = np.zeros(len(f), dtype=bool)
     acc = np.zeros(len(f), dtype=bool)
     oper = np.zeros(len(f), dtype=bool)
@@ -436,6 +526,8 @@ def leakage(
         for i in np.flatnonzero(test):
             nb = neighbours.get(f.at[i, "id"])
             dup[i] = bool(nb) and bool(training_mask(np.asarray(nb), k, protocol).any())
+            nb = same_picture.get(f.at[i, "id"])
+            pic[i] = bool(nb) and bool(training_mask(np.asarray(nb), k, protocol).any())
     dealer = tested & (f["label"].to_numpy() == 1)
 
     def share(hit, among) -> float:
@@ -451,17 +543,19 @@ def leakage(
         "dealer_near_duplicate_in_training": share(dup, dealer),
         "dealer_account_in_training": share(acc, dealer),
         "dealer_operation_in_training": share(oper, dealer),
+        "picture_in_training": share(pic, tested),
+        "dealer_picture_in_training": share(pic, dealer),
     }
 
 
-def leakage_table(items, members, pairs) -> pd.DataFrame:
+def leakage_table(items, members, pairs, picture_pairs=None) -> pd.DataFrame:
     """``items``: (protocol, variant, folds frame, users frame). One row per protocol and
     variant, shares in percent."""
     rows = [
         {
             "protocol": protocol,
             "variant": variant,
-            **leakage(folds, users, members, pairs, protocol),
+            **leakage(folds, users, members, pairs, protocol, picture_pairs),
         }
         for protocol, variant, folds, users in items
     ]
@@ -475,19 +569,21 @@ def leakage_markdown(table: pd.DataFrame, threshold: float) -> str:
 
     lines = [
         f"**Leakage.** Percent of test posts with a near-duplicate (word-shingle Jaccard >= "
-        f"{threshold:g}), their own account, or their operation among the posts their fold's "
-        "model trained on; dealer posts apart.",
+        f"{threshold:g}), their own account, their operation, or the same picture (perceptual "
+        "hash) among the posts their fold's model trained on; dealer posts apart.",
         "",
         "| Protocol | Variant | Test posts | Near-duplicate | Account | Operation "
-        "| Dealer posts: near-duplicate | account | operation |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| Dealer posts: near-duplicate | account | operation | Same picture | Dealer posts: "
+        "same picture |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for _, r in table.iterrows():
         lines.append(
             f"| {r['protocol']} | {r['variant']} | {r['test_posts']} | "
             f"{r['near_duplicate_in_training']:.1f} | {r['account_in_training']:.1f} | "
             f"{r['operation_in_training']:.1f} | {r['dealer_near_duplicate_in_training']:.1f} | "
-            f"{r['dealer_account_in_training']:.1f} | {r['dealer_operation_in_training']:.1f} |"
+            f"{r['dealer_account_in_training']:.1f} | {r['dealer_operation_in_training']:.1f} | "
+            f"{r['picture_in_training']:.1f} | {r['dealer_picture_in_training']:.1f} |"
         )
     lines += ["", leakage_sentence(table, VARIANT_NAMES)]
     return "\n".join(lines) + "\n"
@@ -518,7 +614,7 @@ def leakage_sentence(table: pd.DataFrame, variant_order=()) -> str:
 
 
 def write_leakage(
-    fold_paths, variant_paths, members, pairs, csv_out, md_out, threshold
+    fold_paths, variant_paths, members, pairs, csv_out, md_out, threshold, picture_pairs=None
 ) -> pd.DataFrame:
     """The ``leakage`` job: fold files ``results/cv/<protocol>/<variant>/folds.csv``, the
     variant parquets (id, user, label)."""
@@ -533,7 +629,9 @@ def write_leakage(
     for path in fold_paths:
         protocol, variant = Path(path).parts[-3], Path(path).parts[-2]
         items.append((protocol, variant, read_csv(path, dtype={"id": str}), users[variant]))
-    table = leakage_table(items, members, pairs)
+    if picture_pairs is not None:
+        picture_pairs = pd.read_csv(picture_pairs, dtype={"id_a": str, "id_b": str})
+    table = leakage_table(items, members, pairs, picture_pairs)
     Path(csv_out).parent.mkdir(parents=True, exist_ok=True)
     table.to_csv(csv_out, index=False)
     Path(md_out).write_text(leakage_markdown(table, threshold), encoding="utf-8")

@@ -151,14 +151,22 @@ def paper_stopping_callback(patience: int = 4):
 
 
 def build_model(
-    vocab_size: int, text_length: int, hashtag_length: int, blocks: tuple[str, ...], s: LSTMSettings
+    vocab_size: int,
+    text_length: int,
+    hashtag_length: int,
+    blocks: tuple[str, ...],
+    s: LSTMSettings,
+    picture_length: int = 30,
 ):
-    """Figure 2's model with the ``blocks`` the variant uses ("text", "hashtags" or both)."""
+    """Figure 2's model with the ``blocks`` the variant uses ("text", "hashtags" or both, and
+    for with_pictures a third branch, "picture", built like the other two: embedding, LSTM,
+    dense, merged with them before dense 3)."""
     import keras
     from keras import layers
 
     inputs, branches = [], []
-    for block, length in (("text", text_length), ("hashtags", hashtag_length)):
+    lengths = (("text", text_length), ("hashtags", hashtag_length), ("picture", picture_length))
+    for block, length in lengths:
         if block not in blocks:
             continue
         # With trimmed batches the length varies from batch to batch.
@@ -202,5 +210,5 @@ def inputs_for(df, blocks):
     """The model's input arrays from a preprocessed variant frame."""
     import numpy as np
 
-    cols = {"text": "text_idx", "hashtags": "tag_idx"}
+    cols = {"text": "text_idx", "hashtags": "tag_idx", "picture": "pic_idx"}
     return [np.asarray(df[cols[b]].tolist(), dtype="int32") for b in blocks]

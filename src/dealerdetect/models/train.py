@@ -232,7 +232,8 @@ def fit_lstm(
     blocks = VARIANT_BLOCKS[variant]
     text_len = len(train["text_idx"].iloc[0])
     tag_len = len(train["tag_idx"].iloc[0])
-    model = build_model(vocab_size, text_len, tag_len, blocks, s)
+    pic_len = len(train["pic_idx"].iloc[0]) if "pic_idx" in train else 30
+    model = build_model(vocab_size, text_len, tag_len, blocks, s, pic_len)
     if reuse is not None and same_graph(reuse, model):
         model = reset_to(reuse, model)
     init_output_bias(model, y[fit_idx], s)

@@ -123,27 +123,44 @@ def to_index(tokens: list[str], vocab: dict[str, int], length: int) -> list[int]
     return idx + [PAD] * (length - len(idx))
 
 
-def token_views(tokens: pd.Series, index=None) -> pd.DataFrame:
-    """The three texts each variant reads, from cleaned tokens: ``all`` (with hashtags),
-    ``words`` (hashtags removed) and ``tags`` (hashtags only), space-joined."""
+def token_views(
+    tokens: pd.Series, index=None, picture_tokens: pd.Series | None = None
+) -> pd.DataFrame:
+    """The texts each variant reads, from cleaned tokens: ``all`` (with hashtags), ``words``
+    (hashtags removed), ``tags`` (hashtags only), ``pictures`` (the cleaned words read from the
+    post's picture, empty without one) and ``all_pictures`` (``all``, then ``pictures``),
+    space-joined."""
+    if picture_tokens is None:
+        picture_tokens = [[] for _ in range(len(tokens))]
     rows = [
         (
             " ".join(ts),
             " ".join(t for t in ts if not is_hashtag(t)),
             " ".join(t for t in ts if is_hashtag(t)),
+            " ".join(ps),
+            " ".join([*ts, *ps]),
         )
-        for ts in tokens
+        for ts, ps in zip(tokens, picture_tokens, strict=True)
     ]
-    return pd.DataFrame(rows, columns=["all", "words", "tags"], index=index)
+    return pd.DataFrame(
+        rows, columns=["all", "words", "tags", "pictures", "all_pictures"], index=index
+    )
 
 
 def add_indexes(
-    frame: pd.DataFrame, vocab: dict[str, int], text_length: int, hashtag_length: int
+    frame: pd.DataFrame,
+    vocab: dict[str, int],
+    text_length: int,
+    hashtag_length: int,
+    picture_length: int = 30,
 ) -> pd.DataFrame:
-    """The LSTM's inputs: ``text_idx`` from the words, ``tag_idx`` from the hashtags."""
+    """The LSTM's inputs: ``text_idx`` from the words, ``tag_idx`` from the hashtags and
+    ``pic_idx`` from the picture's words (the third branch of the with_pictures variant)."""
     frame = frame.copy()
     frame["text_idx"] = [to_index(w.split(), vocab, text_length) for w in frame["words"]]
     frame["tag_idx"] = [to_index(t.split(), vocab, hashtag_length) for t in frame["tags"]]
+    pictures = frame["pictures"] if "pictures" in frame else [""] * len(frame)
+    frame["pic_idx"] = [to_index(t.split(), vocab, picture_length) for t in pictures]
     return frame
 
 
@@ -153,10 +170,12 @@ def featurize(
     settings: dict,
     vocab: dict[str, int] | None = None,
     phone_regions=None,
+    picture_texts: list[str] | None = None,
 ) -> pd.DataFrame:
     """New posts as the model of ``variant`` saw its training posts: redacted, cleaned (step 2),
-    split into the variant's text and, with a dictionary, indexed (step 3). Used by predict; the
-    study's own posts take the same functions inside :func:`preprocess`."""
+    split into the variant's text and, with a dictionary, indexed (step 3). ``picture_texts``:
+    the text read from each post's picture (redacted here like the caption). Used by predict;
+    the study's own posts take the same functions inside :func:`preprocess`."""
     from dealerdetect.preprocessing.language import identify
     from dealerdetect.privacy.redaction import redact
 
@@ -164,12 +183,30 @@ def featurize(
     texts = [redact(c or "", phone_regions) for c in captions]
     languages = [identify(t) for t in texts]
     toks = [clean(t, sw, lang) for t, lang in zip(texts, languages, strict=True)]
-    views = token_views(pd.Series(toks, dtype=object))
+    pics = None
+    if picture_texts is not None:
+        pics = [
+            picture_tokens(redact(p or "", phone_regions), sw, lang)
+            for p, lang in zip(picture_texts, languages, strict=True)
+        ]
+    views = token_views(pd.Series(toks, dtype=object), picture_tokens=pics)
     views["language"] = languages
     views["text"] = views[registry.variant(variant).text_column]
     if vocab is not None:
-        views = add_indexes(views, vocab, settings["text_length"], settings["hashtag_length"])
+        views = add_indexes(
+            views,
+            vocab,
+            settings["text_length"],
+            settings["hashtag_length"],
+            settings.get("picture_length", 30),
+        )
     return views
+
+
+def picture_tokens(text: str, stopwords: frozenset[str], language: str | None) -> list[str]:
+    """Step 2 for the text read from a picture: cleaned like a caption, but a '#' the OCR read
+    makes no hashtag (the picture's words are words), so hashtag marks are dropped."""
+    return [t.lstrip("#") for t in clean(text, stopwords, language) if t.lstrip("#")]
 
 
 @dataclass
@@ -245,6 +282,7 @@ def preprocess(
     posts: pd.DataFrame,
     text_length: int = 50,
     hashtag_length: int = 15,
+    picture_length: int = 30,
     min_tokens: int = 2,
     stopwords: str = "english",
     variants: list[str] | tuple[str, ...] = registry.VARIANT_NAMES,
@@ -291,8 +329,22 @@ def preprocess(
     uniq["tokens"] = [
         clean(c, sw, lang) for c, lang in zip(uniq["caption"], uniq["language"], strict=True)
     ]
+    # The text read from the picture (redacted like the caption); none without pictures.
+    pictures = (
+        uniq["picture_text"].fillna("").astype(str)
+        if "picture_text" in uniq
+        else pd.Series([""] * len(uniq), index=uniq.index)
+    )
+    uniq["picture_tokens"] = [
+        picture_tokens(t, sw, lang) if t else []
+        for t, lang in zip(pictures, uniq["language"], strict=True)
+    ]
     flow.step("2_clean", "all", uniq, uniq, "")
+    # Caption tokens first, then the words only pictures hold: without pictures the dictionary
+    # is the paper's, index for index.
     vocab = build_dictionary(uniq["tokens"])
+    extra = build_dictionary([[t for t in ts if t not in vocab] for ts in uniq["picture_tokens"]])
+    vocab.update({tok: i + len(vocab) for tok, i in extra.items()})
     flow.step("3_dictionary", "all", uniq, uniq, "")
 
     original = uniq[uniq["tokens"].map(len) >= min_tokens]
@@ -303,7 +355,13 @@ def preprocess(
         original,
         f"fewer than {min_tokens} indexes after cleaning (step 4: 'more than 1 index')",
     )
-    original = pd.concat([original, token_views(original["tokens"], original.index)], axis=1)
+    original = pd.concat(
+        [
+            original,
+            token_views(original["tokens"], original.index, original["picture_tokens"]),
+        ],
+        axis=1,
+    )
 
     out_variants = {}
     for spec in (registry.VARIANTS[v] for v in wanted):
@@ -329,9 +387,10 @@ def preprocess(
                 "text": unique[col],
                 "words": unique["words"],
                 "tags": unique["tags"],
+                "pictures": unique["pictures"],
             }
         )
-        out = add_indexes(out, vocab, text_length, hashtag_length)
+        out = add_indexes(out, vocab, text_length, hashtag_length, picture_length)
         out_variants[name] = out.reset_index(drop=True)
     return out_variants, vocab, flow
 
@@ -360,6 +419,7 @@ def write_preprocessed(
         corpus,
         text_length=settings["text_length"],
         hashtag_length=settings["hashtag_length"],
+        picture_length=settings.get("picture_length", 30),
         min_tokens=settings.get("min_tokens", 2),
         stopwords=settings.get("stopwords", "english"),
         variants=list(variant_paths),

@@ -109,6 +109,7 @@ def characterize(corpus: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
     ):
         rows.append(("contact", label, int(contacts.map(lambda c, k=kind: k in c).sum()), None))
     rows.append(("contact", "any contact detail", int(contacts.map(bool).sum()), None))
+    rows += picture_rows(dealers, contacts)
     rows.append(
         (
             "comments",
@@ -126,6 +127,51 @@ def characterize(corpus: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
     out["paper_percent"] = (100.0 * out["paper_posts"] / pn).round(2)
     out.loc[out["measure"] == "dealer posts", "paper_percent"] = 100.0
     return out[["section", "measure", "posts", "percent", "paper_posts", "paper_percent"]]
+
+
+def picture_rows(dealers: pd.DataFrame, contacts: pd.Series) -> list[tuple]:
+    """Contact details in pictures beside those in text: dealers put the contact in the picture
+    because filters read captions. Kinds were read from the OCR text before redaction
+    (``corpus.build_corpus``); the paper's figure is Figure 5's 60 pictures."""
+    if "picture_contacts" not in dealers:
+        return []
+    in_pic = dealers["picture_contacts"].map(
+        lambda k: set(k) if isinstance(k, list | tuple) else set()
+    )
+    read = dealers["picture"].fillna("").eq("read") if "picture" in dealers else in_pic.map(bool)
+    rows = [
+        (
+            "picture",
+            "dealer posts with a picture read",
+            int(read.sum()),
+            paper_corpus().get("pictures"),
+        ),
+        (
+            "picture",
+            "pictures with contact details",
+            int(in_pic.map(bool).sum()),
+            paper_corpus().get("pictures_with_contact"),
+        ),
+        (
+            "picture",
+            "contact only in the picture",
+            int((in_pic.map(bool) & ~contacts.map(bool)).sum()),
+            None,
+        ),
+    ]
+    for app in APP_ORDER:
+        k = int(in_pic.map(lambda c, a=app: a in c).sum())
+        if k:
+            rows.append(("messaging app in picture", app, k, None))
+            both = int(
+                (in_pic.map(lambda c, a=app: a in c) | contacts.map(lambda c, a=app: a in c)).sum()
+            )
+            rows.append(("messaging app, text or picture", app, both, None))
+    for kind, label in (("phone", "phone number"), ("email", "e-mail address")):
+        rows.append(
+            ("contact in picture", label, int(in_pic.map(lambda c, k=kind: k in c).sum()), None)
+        )
+    return rows
 
 
 def characterization_markdown(table: pd.DataFrame, note: str = "") -> str:

@@ -16,9 +16,11 @@ class VariantSpec:
 
     name: str
     label: str
-    # Preprocessing's token column the classical models read: "all", "tags" or "words".
+    # Preprocessing's token column the classical models read: "all", "tags", "words" or
+    # "all_pictures" (all, then the words read from the post's picture).
     text_column: str
-    # Figure 2's branches the LSTM uses: "text" (words, index length 50), "hashtags" (15).
+    # Figure 2's branches the LSTM uses: "text" (words, index length 50), "hashtags" (15), and
+    # beyond the paper "picture" (the words read from the picture, 30).
     lstm_blocks: tuple[str, ...]
     # Why a post leaves this variant at step 4 (None: every post of the original data stays).
     empty_reason: str | None
@@ -55,7 +57,19 @@ _VARIANTS = (
         "no words left once hashtags are removed",
         "words",
     ),
+    # Beyond the paper (its Limitations: "multimodal ... approaches ... based on both text and
+    # images ... should be explored"): the caption with hashtags plus the picture's text.
+    VariantSpec(
+        "with_pictures",
+        "Text with hashtags and picture text",
+        "all_pictures",
+        ("text", "hashtags", "picture"),
+        None,
+        "words",
+    ),
 )
+# Variants that read the pictures: not run when pictures are off.
+PICTURE_VARIANTS: tuple[str, ...] = ("with_pictures",)
 _MODELS = (
     ModelSpec("decision_tree", "Decision tree", "Decision tree", "classic", True),
     ModelSpec("random_forest", "Random forest", "Random forest", "classic", True),
