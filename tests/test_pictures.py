@@ -29,6 +29,7 @@ from dealerdetect.pictures import (
 )
 from dealerdetect.pictures import ocr as ocr_module
 from dealerdetect.pictures.job import read_picture_texts, read_study_pictures
+from dealerdetect.pictures.phash import MAX_DISTANCE
 from dealerdetect.posts import Post, write_jsonl
 from dealerdetect.privacy.csvsafe import read_csv
 
@@ -545,8 +546,8 @@ def test_phash_survives_jpeg_and_resize(seed):
     buf.seek(0)
     again = Image.open(buf).convert("RGB")
     a, b = perceptual_hash(im), perceptual_hash(again)
-    assert len(a) == 16 and int(a, 16) >= 0
-    assert distance(a, b) <= 8 and near(a, b)
+    assert len(a) == 64 and int(a, 16) >= 0  # 256 bits
+    assert distance(a, b) <= MAX_DISTANCE and near(a, b)
     assert distance(a, a) == 0
 
 
@@ -559,7 +560,7 @@ def test_phash_tells_unrelated_pictures_apart():
     hashes += noise
     for i, a in enumerate(hashes):
         for b in hashes[i + 1 :]:
-            assert distance(a, b) > 8 and not near(a, b)
+            assert distance(a, b) > MAX_DISTANCE and not near(a, b)
             assert distance(a, b) == distance(b, a)
 
 
@@ -619,7 +620,7 @@ def test_read_pictures_reads_each_picture_once(tmp_path, fake_ocr):
     assert [r["post_id"] for r in rows] == ["p1", "p2", "p3", "p4", "p7"]
     assert [r["status"] for r in rows] == ["read"] * 4 + ["missing"]
     assert rows[0]["sha256"] == rows[1]["sha256"] == rows[2]["sha256"] != rows[3]["sha256"]
-    assert rows[0]["phash"] == rows[2]["phash"] and len(rows[0]["phash"]) == 16
+    assert rows[0]["phash"] == rows[2]["phash"] and len(rows[0]["phash"]) == 64
     assert (rows[3]["width"], rows[3]["height"]) == (1000, 500)  # the original size
     assert all(r["text"] == "some text" and r["detail"] == "" for r in rows[:4])
     assert skip_counts(rows) == {"missing": 1}
@@ -866,3 +867,20 @@ def test_real_ocr_reads_text_in_order(tmp_path):
     path = _save(im, tmp_path / "menu.jpg", quality=85)
     out, _, _ = open_picture(path)
     assert "luckybars01" in read_text(out).replace(" ", "").lower()
+
+
+def test_same_pictures_links_a_repost_not_a_lookalike():
+    from dealerdetect.evaluation.operations import same_pictures
+
+    im = _shapes(0)
+    buf = io.BytesIO()
+    im.resize((160, 160)).save(buf, "JPEG", quality=40)
+    repost = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+    ids = ["a1", "b1", "c1", "d1"]
+    hashes = [perceptual_hash(im), perceptual_hash(repost), perceptual_hash(_shapes(1)), ""]
+    pairs = same_pictures(ids, hashes, MAX_DISTANCE)
+    assert pairs[["id_a", "id_b"]].values.tolist() == [["a1", "b1"]]
+    # A picture posted by more accounts than the cap is a meme, not one seller's.
+    owner = {"a1": "u1", "b1": "u2", "c1": "u3"}
+    assert same_pictures(ids, hashes, MAX_DISTANCE, max_accounts=1, owner=owner).empty
+    assert len(same_pictures(ids, hashes, MAX_DISTANCE, max_accounts=2, owner=owner)) == 1

@@ -115,7 +115,7 @@ def _raw_texts(posts):
 def same_pictures(
     ids, hashes, max_distance: int, max_accounts: int | None = None, owner=None
 ) -> pd.DataFrame:
-    """Pairs of posts whose pictures' perceptual hashes (64-bit hex, ``pictures.phash``) differ
+    """Pairs of posts whose pictures' perceptual hashes (hex, ``pictures.phash``) differ
     in at most ``max_distance`` bits: id_a, id_b, distance. With ``owner`` (post -> account)
     and ``max_accounts``, a picture more accounts post is a meme or stock photo, not one
     seller's: its pairs are dropped (as :func:`text_links` drops templates)."""
@@ -124,12 +124,11 @@ def same_pictures(
     cols = ["id_a", "id_b", "distance"]
     if len(hs) < 2:
         return pd.DataFrame(columns=cols)
-    bits = np.unpackbits(
-        np.array([bytes.fromhex(h.rjust(16, "0")[-16:]) for h in hs], dtype="S8")
-        .view(np.uint8)
-        .reshape(len(hs), 8),
-        axis=1,
-    ).astype(bool)
+    width = max((len(h) + 1) // 2 for h in hs)  # bytes per hash (32 for a 256-bit hash)
+    raw = b"".join(bytes.fromhex(h.rjust(2 * width, "0")) for h in hs)
+    bits = np.unpackbits(np.frombuffer(raw, dtype=np.uint8).reshape(len(hs), width), axis=1).astype(
+        bool
+    )
     rows = []
     for i in range(len(hs) - 1):
         d = np.count_nonzero(bits[i + 1 :] != bits[i], axis=1)
@@ -371,7 +370,7 @@ def build_operations(
     config: dict | None = None,
     phone_regions=None,
     pictures: dict[str, dict] | None = None,
-    phash_distance: int = 8,
+    phash_distance: int = 24,
 ):
     """Everything from the raw posts (contacts, before redaction), the labelled corpus
     (redacted captions, labels) and the pictures read (``pictures.job.read_picture_texts``: the
@@ -410,7 +409,7 @@ def build_operations(
 def write_operations(
     raw_path, corpus_path, salt_file, hashes_out, pairs_out, members_out, ops_out,
     config=None, phone_regions=None, pictures_path=None, picture_pairs_out=None,
-    phash_distance=8,
+    phash_distance=24,
 ) -> pd.DataFrame:  # fmt: skip
     """The ``operations`` job: salted contact hashes under data/, near-duplicate pairs, the
     account-to-operation map and ``operations.csv`` under results/."""
