@@ -884,3 +884,45 @@ def test_same_pictures_links_a_repost_not_a_lookalike():
     owner = {"a1": "u1", "b1": "u2", "c1": "u3"}
     assert same_pictures(ids, hashes, MAX_DISTANCE, max_accounts=1, owner=owner).empty
     assert len(same_pictures(ids, hashes, MAX_DISTANCE, max_accounts=2, owner=owner)) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("M30\n1639221", set()),  # pill imprints on two lines: no number
+        ("M30\nMSZ3\n03722\n12039", set()),
+        ("call/text\n+44 7700 900481", {"phone"}),  # a label line, the number on its own
+        ("text +1 213 373 4253", {"phone"}),
+        ("WhatsApp\n+1 213 373 4253", {"whatsapp", "phone"}),
+        ("WICKR\nplugdaddy77", {"wickr"}),  # an app above its handle
+    ],
+)
+def test_picture_kinds_count_a_number_only_on_one_line(text, kinds):
+    from dealerdetect.annotation.corpus import picture_kinds
+
+    assert picture_kinds(text) == kinds
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("kikrxbars7", "rxbars7"),  # OCR lost the blank after the app name
+        ("in stock\nwickrplugdaddy hmu", "plugdaddy"),
+        ("Telegram:@rx bars7", "bars7"),  # ... or put one inside the handle
+        ("snap_m0llyqueen", "m0llyqueen"),
+        ("whatsappbluebars99 menu", "bluebars99"),
+    ],
+)
+def test_picture_text_redaction_reads_the_blanks_ocr_loses(text, secret):
+    from dealerdetect.privacy.redaction import glued_apps, redact_picture_text
+
+    out = redact_picture_text(text)
+    assert secret not in out and "[HANDLE]" in out
+    assert glued_apps(text) or "@" in text
+
+
+@pytest.mark.parametrize("text", ["snapshot of the day", "kikme for the menu", "telegramchannel"])
+def test_picture_text_redaction_keeps_words_glued_to_app_names(text):
+    from dealerdetect.privacy.redaction import redact_picture_text
+
+    assert redact_picture_text(text) == text

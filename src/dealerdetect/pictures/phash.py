@@ -6,7 +6,6 @@ from __future__ import annotations
 import imagehash
 from PIL import Image
 
-
 # 256 bits, not imagehash's default 64: among the 1,587 distinct pictures of the default
 # simulated corpus, 3,391 pairs lie within 8 of 64 bits (pictures of one layout share their
 # low frequencies), one pair within 24 of 256; a JPEG at quality 40 and a half-size copy stay

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from dealerdetect.pictures import ocr
 from dealerdetect.pictures.cache import OcrCache
-from dealerdetect.pictures.load import PictureSkip, is_url, url_name, open_picture
+from dealerdetect.pictures.load import PictureSkip, is_url, open_picture, url_name
 from dealerdetect.pictures.phash import perceptual_hash
 
 

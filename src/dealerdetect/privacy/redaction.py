@@ -198,3 +198,47 @@ def redact_hashtags(tags, phone_regions=None) -> list[str]:
         red = redact("#" + str(tag), phone_regions)
         out.append(red[1:] if red.startswith("#") else red)
     return out
+
+
+# Text read from a picture by OCR loses blanks: "kik rxbars7" comes back "kikrxbars7", and
+# "@rx_bars7" may come back "@rx bars7". A token glued to a full app name (or to "snap" with a
+# digit or "_" in the rest) is the app and a handle; a piece with a digit or "_" right after a
+# redacted handle on its line is the rest of that handle.
+_GLUED_APP_RE = re.compile(
+    r"(?<![A-Za-z0-9_#\[])(?:(?P<app>kik|wickr|telegram|whatsapp|snapchat)(?P<h>_?[A-Za-z0-9_.]{3,})"
+    r"|(?P<weak>snap|tg)(?P<wh>_?(?=[A-Za-z0-9_.]*[0-9_])[A-Za-z0-9_.]{3,}))(?![A-Za-z0-9_])",
+    re.IGNORECASE,
+)
+_HANDLE_REST_RE = re.compile(
+    r"\[HANDLE\][ \t](?=[A-Za-z0-9_.]*[0-9_])[A-Za-z0-9_.]+(?![A-Za-z0-9_])"
+)
+_GLUED_KIND = {"snap": "snapchat", "tg": "telegram"}
+_NOT_GLUED_TAILS = frozenset(
+    "me plug plugs plugz only dealer connect vendor shop store sale sales id us available ready "
+    "group groups channel channels chat chats app apps user users messenger account number".split()
+)
+
+
+def glued_apps(text: str) -> set[str]:
+    """The apps of the tokens OCR glued to a handle ("kikrxbars7"), as contact kinds."""
+    out = set()
+    for m in _GLUED_APP_RE.finditer(text):
+        app, tail = (m["app"], m["h"]) if m["app"] else (m["weak"], m["wh"])
+        if tail.strip("_.").lower() not in _NOT_GLUED_TAILS:
+            out.add(_GLUED_KIND.get(app.lower(), app.lower()))
+    return out
+
+
+def redact_picture_text(text: str, phone_regions=None) -> str:
+    """:func:`redact` for the text OCR read from a picture, with the blanks OCR loses (see
+    above) read as the contact they were: glued handles become ``app[HANDLE]``."""
+
+    def glued(m):
+        app, tail = (m["app"], m["h"]) if m["app"] else (m["weak"], m["wh"])
+        if tail.strip("_.").lower() in _NOT_GLUED_TAILS:
+            return m.group()
+        return f"{app}[HANDLE]"
+
+    out = redact(text, phone_regions)
+    out = _GLUED_APP_RE.sub(glued, out)
+    return _HANDLE_REST_RE.sub("[HANDLE]", out)
