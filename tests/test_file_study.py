@@ -62,5 +62,5 @@ def test_file_source_with_two_coders_and_adjudication(tmp_path):
         int(v) for v in list(truth.values())[1:]
     )
     t1 = (wd / "results/tables/table1.csv").read_text().splitlines()
-    assert len(t1) == 1 + 3 * 2
+    assert len(t1) == 1 + 4 * 2  # the paper's three variants and with_pictures
     assert (wd / "results/tables/table2.md").exists()

@@ -375,3 +375,59 @@ def test_other_seeds_reach_their_own_market(source, dealer_posts, seeds, group):
     assert LEXICON[top].group == group, counts.most_common(4)
     assert counts["xanax"] / len(dealers) < 0.5  # the paper's corpus: 87.8%
     assert len(dealers) != len(dealer_posts)
+
+
+# --- pictures --------------------------------------------------------------------------------
+
+
+def test_dealer_pictures_match_the_papers_image_annotation(source, default_run, dealer_posts):
+    """Results, "Manual Image Annotation of Drug Dealer Posts": 260 pictures of the 1,228
+    dealer posts; 175 prescription only, 60 illicit only, 15 both, 5 unclassifiable; 60 with
+    contact details (Figure 5)."""
+    from dealerdetect.annotation.images import parse_categories
+
+    cells = {a["post_id"]: a["image_category"] for a in source.annotations(default_run[0])}
+    coded = [parse_categories("sheet", 1, cells[p.id]) for p in dealer_posts if cells[p.id]]
+    count = Counter(c for cats in coded for c in cats)
+    assert len(coded) == 260
+    assert (count["prescription"], count["illicit"], count["both"]) == (175, 60, 15)
+    assert (count["unclassifiable"], count["unrelated"], count["contact"]) == (5, 5, 60)
+    truth = {t["post_id"]: t for t in source.truth([p.id for p in dealer_posts])}
+    image_ads = [p for p in dealer_posts if source.world.by_id[p.id].meta.get("style") == "image"]
+    assert len(image_ads) == 150 and all(cells[p.id] for p in image_ads), "image ads have one"
+    others = [pid for pid, a in cells.items() if a and pid not in truth]
+    assert 0.04 < len(others) / (len(cells) - len(dealer_posts)) < 0.15  # about 8% of the rest
+
+
+def test_pictures_are_seeded_and_leave_the_rest_of_the_world_alone(monkeypatch, tmp_path):
+    from dealerdetect.collection.simulated import pictures, world
+
+    def build():
+        return WorldBuilder(seed=SEED, scale=0.05, window=WINDOW, lexicon=LEXICON).build()
+
+    def fields(w):
+        return [(p.id, p.user, p.timestamp, p.caption, tuple(p.hashtags), p.label) for p in w.posts]
+
+    drawn = build()
+    pics = [p for p in drawn.posts if p.meta.get("picture")]
+    assert pics
+    assert pictures.picture_jpeg(SEED, pics[0]) == pictures.picture_jpeg(SEED, pics[0])
+    assert pictures.picture_jpeg(SEED, pics[0]) != pictures.picture_jpeg(SEED + 1, pics[0])
+    assert all(pictures.picture_jpeg(SEED, p) is None for p in drawn.posts[:200]
+               if not p.meta.get("picture"))  # fmt: skip
+    monkeypatch.setattr(world, "assign_pictures", lambda *a, **k: None)
+    assert fields(build()) == fields(drawn)
+
+
+def test_write_picture_gives_a_picture_the_study_can_read(source, tmp_path):
+    from dealerdetect.pictures import open_picture
+
+    post = next(p for p in source.world.posts if p.meta.get("image_contact"))
+    rel = source.write_picture(post.id, tmp_path)
+    assert rel == f"images/{post.id}.jpg"
+    image, sha, size = open_picture(rel, base_dir=tmp_path)
+    assert size == (320, 320) and len(sha) == 64
+    plain = next(p for p in source.world.posts if not p.meta.get("picture"))
+    assert source.write_picture(plain.id, tmp_path) is None
+    with pytest.raises(KeyError):
+        source.write_picture("no-such-post", tmp_path)

@@ -29,13 +29,14 @@ def test_dry_run_of_default_config_plans_every_evaluation_job(tmp_path):
             if len(line.split()) == 2 and line.split()[1].isdigit()
         )
 
-    # The paper's four models x 3 variants, under the paper and grouped protocols.
+    # The paper's four models x 3 variants and the three classical models on with_pictures
+    # (the LSTM reads it only with pictures.lstm), under the paper and grouped protocols.
     counts = planned("small.yaml")
-    assert counts["evaluate_classic"] + counts["evaluate_lstm"] == 4 * 3 * 2
-    assert counts["evaluate_baseline"] == 2 * 3 * 2  # word and character n-gram LR
+    assert counts["evaluate_classic"] + counts["evaluate_lstm"] == (4 * 3 + 3) * 2
+    assert counts["evaluate_baseline"] == 2 * 4 * 2  # word and character n-gram LR
     counts = planned("small.yaml", "per_fold.yaml")
-    assert counts["evaluate_classic"] + counts["evaluate_lstm"] == 4 * 3 * 10 * 2
-    assert counts["evaluate_baseline"] == 2 * 3 * 10 * 2
+    assert counts["evaluate_classic"] + counts["evaluate_lstm"] == (4 * 3 + 3) * 10 * 2
+    assert counts["evaluate_baseline"] == 2 * 4 * 10 * 2
 
 
 def test_table1_has_every_model_and_variant_with_numbers_in_range(tiny_run):
@@ -53,8 +54,11 @@ def test_table1_has_every_model_and_variant_with_numbers_in_range(tiny_run):
         "paper_f1",
         "paper_auc",
     ]
-    assert len(t1) == 12 and (t1["status"] == "run").all()
-    assert set(t1["variant"]) == {"with_hashtags", "hashtags_only", "no_hashtags"}
+    assert len(t1) == 12 + 3 and (t1["status"] == "run").all()
+    assert set(t1["variant"]) == {"with_hashtags", "hashtags_only", "no_hashtags", "with_pictures"}
+    assert set(t1.loc[t1["variant"] == "with_pictures", "model"]) == {
+        "decision_tree", "random_forest", "svm"
+    }  # fmt: skip
     assert set(t1["model"]) == {"decision_tree", "random_forest", "svm", "lstm"}
     for col in ("precision", "recall", "f1", "auc", "paper_f1"):
         assert t1[col].between(0, 100).all(), col
@@ -102,7 +106,7 @@ def test_both_protocols_by_default_give_the_gap_the_headline_and_accounts(tiny_r
     from dealerdetect.reporting.extended import GAP_COLUMNS
 
     gap = pd.read_csv(tiny_run / "results/tables/protocol_gap.csv")
-    assert list(gap.columns) == GAP_COLUMNS and len(gap) == 3 * 4  # variants x models
+    assert list(gap.columns) == GAP_COLUMNS and len(gap) == 3 * 4 + 3  # variants x models
     assert (gap["f1_paper"] - gap["f1_protocol"] - gap["gap"]).abs().max() < 0.02
     headline = (tiny_run / "results/tables/headline.md").read_text()
     assert "F1 drops by" in headline and "SVM" in headline
@@ -141,7 +145,7 @@ def test_operations_leakage_and_operation_ranking_are_written(tiny_run):
     members = pd.read_csv(tiny_run / "results/accounts/members.csv")
     assert ops["accounts"].sum() == len(members) == members["user"].nunique()
     leak = pd.read_csv(tiny_run / "results/tables/leakage.csv")
-    assert list(leak.columns) == list(LEAKAGE_COLUMNS) and len(leak) == 2 * 3
+    assert list(leak.columns) == list(LEAKAGE_COLUMNS) and len(leak) == 2 * 4
     grouped = leak[leak["protocol"] == "grouped"]
     assert (grouped["account_in_training"] == 0).all()
     assert "near-identical" in (tiny_run / "results/tables/leakage.md").read_text()
