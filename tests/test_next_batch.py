@@ -71,7 +71,7 @@ def test_next_batch_on_a_file_corpus_with_a_few_labels(tmp_path):
     ids = [r[0] for r in rows[1:]]
     assert len(ids) == 25 == len(set(ids)), "the batch size is respected"
     assert not set(ids) & set(pos + neg), "no post already labelled"
-    assert all(r[-1] == "" for r in rows[1:]), "labels left for the coders"
+    assert all(r[SHEET_COLUMNS.index("label")] == "" for r in rows[1:]), "labels left for coders"
     manifest = json.loads((ann / "next_batch.json").read_text())
     assert manifest["labelled"] == 16 and manifest["batch"] == 25
     assert manifest["chosen_by"].startswith("diverse")
@@ -96,7 +96,12 @@ def test_next_batch_on_a_file_corpus_with_a_few_labels(tmp_path):
     assert len(escaped) >= 3 and all(r[2].startswith("'") for r in escaped)
 
     # A coder starts filling next_batch.csv itself: the study refuses to write over it.
-    filled = [rows[0]] + [r[:-1] + ["1"] if k == 0 else r for k, r in enumerate(rows[1:])]
+    label = SHEET_COLUMNS.index("label")
+
+    def with_label(row, value):
+        return row[:label] + [value] + row[label + 1 :]
+
+    filled = [rows[0]] + [with_label(r, "1") if k == 0 else r for k, r in enumerate(rows[1:])]
     with open(ann / "next_batch.csv", "w", encoding="utf-8-sig", newline="") as fh:
         csv.writer(fh).writerows(filled)
     before = (ann / "next_batch.csv").read_bytes()
@@ -106,14 +111,14 @@ def test_next_batch_on_a_file_corpus_with_a_few_labels(tmp_path):
     assert (ann / "next_batch.csv").read_bytes() == before
     # A label that is not 0/1 is a coder's work too.
     with open(ann / "next_batch.csv", "w", encoding="utf-8-sig", newline="") as fh:
-        csv.writer(fh).writerows([filled[0]] + [r[:-1] + ["maybe"] for r in filled[1:2]])
+        csv.writer(fh).writerows([filled[0]] + [with_label(r, "maybe") for r in filled[1:2]])
     out = _run(wd, target, check=False)
     assert out.returncode != 0 and "row 2" in out.stderr and "does not write over" in out.stderr
 
     # A next_batch.csv the study did not write (no manifest) is not replaced either.
     (ann / "next_batch.json").unlink()
     with open(ann / "next_batch.csv", "w", encoding="utf-8-sig", newline="") as fh:
-        csv.writer(fh).writerows([filled[0]] + [r[:-1] + [""] for r in filled[1:]])
+        csv.writer(fh).writerows([filled[0]] + [with_label(r, "") for r in filled[1:]])
     before = (ann / "next_batch.csv").read_bytes()
     out = _run(wd, target, check=False)
     assert out.returncode != 0 and "not the one the study wrote" in out.stderr

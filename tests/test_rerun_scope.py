@@ -8,7 +8,9 @@ from workflow_helpers import ROOT, snakemake
 
 pytestmark = pytest.mark.slow
 
-VARIANTS = ("with_hashtags", "hashtags_only", "no_hashtags")
+VARIANTS = ("with_hashtags", "hashtags_only", "no_hashtags", "with_pictures")
+# The picture variant runs the LSTM only with pictures.lstm, which tiny.yaml leaves off.
+LSTM_VARIANTS = ("with_hashtags", "hashtags_only", "no_hashtags")
 # What reads the aggregated folds: rerun whenever any fold job or the threshold changes.
 DOWNSTREAM = {
     "aggregate_cv",
@@ -21,6 +23,7 @@ DOWNSTREAM = {
     "accounts",
     "operation_ranking",
     "figure_accounts",
+    "picture_gain",
     "headline",
     "all",
 }
@@ -120,9 +123,10 @@ def test_one_model_setting_reruns_that_model_and_what_reads_it(tiny_run, tmp_pat
     folds = [(r, w) for r, w in jobs if r.startswith("evaluate_")]
     finals = [w for r, w in jobs if r == "final_model"]
     assert {model_of(r, w) for r, w in folds} == {model}
+    variants = LSTM_VARIANTS if model == "lstm" else VARIANTS
     # tiny.yaml: 3 folds in 2 jobs (folds_per_job: 2); the default protocols, paper and grouped
-    assert len(folds) == len(VARIANTS) * 2 * 2
-    assert sorted(w["variant"] for w in finals) == sorted(VARIANTS)
+    assert len(folds) == len(variants) * 2 * 2
+    assert sorted(w["variant"] for w in finals) == sorted(variants)
     assert {w["model"] for w in finals} == {model}
     others = {r for r, _ in jobs if not r.startswith("evaluate_") and r != "final_model"}
     assert others <= DOWNSTREAM and "aggregate_cv" in others and "table1" in others
