@@ -8,6 +8,12 @@ seconds of the process, wall microseconds per KB. Run from the repository root:
 
     PYTHONPATH=src python3 bench/redact_scaling.py --sizes 16 64 256 1024 --repeats 3
     PYTHONPATH=src python3 bench/redact_scaling.py --contact-share 0.1   # mostly prose
+    PYTHONPATH=src python3 bench/redact_scaling.py --families --sizes 512 1024 --repeats 1
+
+``--families`` times hostile inputs instead (:data:`FAMILIES`): runs of digit groups with
+each separator, single digits, repeated "+" and brackets, app names, "@", dotted words, line
+breaks, and seeded mixtures of these; one row per family, its time at each size and the
+ratio of the last to the first (about 2 for a doubling: linear).
 """
 
 from __future__ import annotations
@@ -66,6 +72,83 @@ def caption(size_kb: int, rng: random.Random, contact_share: float = 1.0) -> str
     return "\n".join(out)
 
 
+def _repeat(unit: str):
+    return lambda n, rng: (unit * (n // len(unit) + 1))[:n]
+
+
+def _random_groups(sep: str, width: int):
+    def make(n, rng):
+        out, k = [], 0
+        while k < n:
+            g = "".join(rng.choice("0123456789") for _ in range(rng.randint(1, width)))
+            out.append(g)
+            k += len(g) + len(sep)
+        return sep.join(out)[:n]
+
+    return make
+
+
+_PIECES = [
+    "555 ", "555-", "555.", "(555) ", "+1 ", "+", "(", ")", "@", "@ ", "wickr ", "kik: ",
+    "a.", "\n", "5 ", "📞", "at ", "dot ", "t.me/", "x",
+]  # fmt: skip
+
+
+def _mixture(n, rng):
+    out, k = [], 0
+    while k < n:
+        piece = rng.choice(_PIECES) * rng.randint(1, 40)
+        out.append(piece)
+        k += len(piece)
+    return "".join(out)[:n]
+
+
+# Hostile inputs: each family a function (size in characters, seeded rng) -> text.
+FAMILIES = {
+    "groups of 3, blank": _repeat("555 "),
+    "groups of 3, dot": _repeat("555."),
+    "groups of 3, dash": _repeat("555-"),
+    "groups of 3, slash": _repeat("555/"),
+    "groups of 3, emoji": _repeat("555📞"),
+    "groups of 3, line break": _repeat("555\n"),
+    "groups of 2, blank": _repeat("55 "),
+    "groups of 4, blank": _repeat("5555 "),
+    "(555) groups": _repeat("(555) "),
+    "random groups, blank": _random_groups(" ", 4),
+    "random groups, dot": _random_groups(".", 4),
+    "single digits": _repeat("5 "),
+    "repeated +": _repeat("+"),
+    "+1 repeated": _repeat("+1 "),
+    "brackets": _repeat("(+)"),
+    "app names": _repeat("wickr "),
+    "app: repeated": _repeat("kik: "),
+    "repeated @": _repeat("@"),
+    "@ word": _repeat("@ab "),
+    "dotted word": _repeat("a."),
+    "line breaks": _repeat("\n"),
+    "at ... dot": _repeat("a at b dot "),
+    "mixture, seeded": _mixture,
+}
+
+
+def families(sizes: list[int], repeats: int, seed: int) -> None:
+    """One row per family: median CPU seconds at each size (KB), and last / first."""
+    print(f"{'family':<24}" + "".join(f"{f'{kb} KB':>10}" for kb in sizes) + f"{'ratio':>8}")
+    for name, make in FAMILIES.items():
+        cpu = []
+        for kb in sizes:
+            text = make(kb * 1024, random.Random(seed))
+            runs = []
+            for _ in range(repeats):
+                clear()
+                c0 = time.process_time()
+                redact(text)
+                runs.append(time.process_time() - c0)
+            cpu.append(statistics.median(runs))
+        ratio = cpu[-1] / max(cpu[0], 1e-3)
+        print(f"{name:<24}" + "".join(f"{c:>10.2f}" for c in cpu) + f"{ratio:>8.1f}", flush=True)
+
+
 def clear() -> None:
     # Every cache the redactor keeps, where this version of the package has it (an older one,
     # run for comparison, may lack the normalizer).
@@ -95,8 +178,12 @@ def main() -> None:
     ap.add_argument(
         "--contact-share", type=float, default=1.0, help="share of lines drawn from LINES"
     )
+    ap.add_argument("--families", action="store_true", help="time the hostile families")
     args = ap.parse_args()
     redact("warm up: wickr plugdaddy +1 213 555 0114")  # imports and tables, not the text
+    if args.families:
+        families(args.sizes, args.repeats, args.seed)
+        return
     print(f"{'KB':>6} {'median_s':>9} {'cpu_s':>7} {'us_per_KB':>10}")
     for kb in args.sizes:
         text = caption(kb, random.Random(args.seed + kb), args.contact_share)

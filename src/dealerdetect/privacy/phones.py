@@ -12,6 +12,10 @@ Public API:
         10-digit North-American number (fictional 555 numbers included). At least 9 digits
         (8 with a country code), so prices, dates, years and quantities never count. Emoji
         between digit groups and keycap digits ("2️⃣1️⃣3️⃣") are read as separators and digits.
+        A run of digit groups with more than WINDOW_DIGITS (40) digits is read in overlapping
+        windows of whole groups (overlap at least 18 digits, the longest number), each to its
+        fixed point, so redaction stays linear on any input; a run of up to 40 digits is read
+        whole, exactly as before.
 """
 
 from __future__ import annotations
@@ -136,6 +140,71 @@ def _chunk_phones(chunk: str, regions: tuple[str, ...]) -> tuple[tuple[int, int]
     return tuple(found)
 
 
+# A run of digit groups longer than a few numbers ("555 555 555 ...", a list of numbers with
+# no word between them) is read in windows of whole groups of at most WINDOW_DIGITS digits that
+# overlap by at least OVERLAP_DIGITS, as many as a phone number can hold (E.164: 15 digits,
+# with "00"/"011" 18), so each number lies whole in some window; a number that touches a cut
+# edge of its window is left to the window that holds it whole. libphonenumber reads at most
+# one number from a stretch of up to 20 digit blocks and gave back only the last number of a
+# long run; redact() then peeled one number a pass, reading the whole line each time:
+# quadratic. Windows that repeat are read once (cached).
+WINDOW_DIGITS, OVERLAP_DIGITS = 40, 18
+_BLOCK_RE = re.compile(r"[0-9]+")
+
+
+def _run_windows(view: str, run: re.Match, digits: int) -> list[tuple[int, int, int, int]]:
+    """``(lo, hi, cut_lo, cut_hi)`` of the stretches of ``view`` to read for one run: the run
+    with 4 characters of context either side, or, for a run of more than WINDOW_DIGITS digits,
+    overlapping windows of whole digit groups (each with up to 4 characters before it).
+    ``cut_lo``/``cut_hi``: offsets in the window of its first and last digit where the window
+    cuts the run there, else -1 (a number covering a cut digit may go on past the cut)."""
+    if digits <= WINDOW_DIGITS:
+        return [(max(0, run.start() - 4), run.end() + 4, -1, -1)]
+    blocks = [(m.start(), m.end()) for m in _BLOCK_RE.finditer(view, run.start(), run.end())]
+    sizes = [e - s for s, e in blocks]
+    out, a = [], 0
+    while a < len(blocks):
+        b, n = a, 0
+        while b < len(blocks) and (n + sizes[b] <= WINDOW_DIGITS or b == a):
+            n += sizes[b]
+            b += 1
+        lo = max(run.start() - 4 if a == 0 else run.start(), blocks[a][0] - 4, 0)
+        hi = blocks[b - 1][1] + (4 if b == len(blocks) else 0)
+        cut_lo = blocks[a][0] - lo if a > 0 else -1
+        cut_hi = blocks[b - 1][1] - 1 - lo if b < len(blocks) else -1
+        out.append((lo, hi, cut_lo, cut_hi))
+        if b == len(blocks):
+            break
+        # The next window starts far enough back that OVERLAP_DIGITS digits are read twice.
+        nxt, n = b, 0
+        while nxt - 1 > a and n < OVERLAP_DIGITS:
+            nxt -= 1
+            n += sizes[nxt]
+        a = nxt if nxt > a else b
+    return out
+
+
+@functools.lru_cache(maxsize=65536)
+def _window_phones(chunk: str, regions: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+    """The numbers of one window of a long run, read as redact() reads a whole run to its
+    fixed point: the numbers found split the window, and each stretch between them with
+    enough digits is read again on its own (libphonenumber gives at most one number per
+    stretch of 20 digit groups). A window holds at most WINDOW_DIGITS digits: a few reads."""
+    found = sorted(set(_chunk_phones(chunk, regions)))
+    if not found:
+        return ()
+    gaps, pos = [], 0
+    for at, length in found:
+        if at > pos:
+            gaps.append((pos, at))
+        pos = max(pos, at + length)
+    gaps.append((pos, len(chunk)))
+    for lo, hi in gaps:
+        if len(_NOT_DIGIT_RE.sub("", chunk[lo:hi])) >= 8:
+            found.extend((lo + at, n) for at, n in _window_phones(chunk[lo:hi], regions))
+    return tuple(sorted(found))
+
+
 @functools.lru_cache(maxsize=65536)
 def _phones(text: str, regions: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
     if len(_NOT_DIGIT_RE.sub("", text)) < 8:  # most captions: nothing to parse
@@ -150,12 +219,16 @@ def _phones(text: str, regions: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
         lo = max(0, run.start() - 4)
         if digits < 8 or (digits == 8 and not _MAYBE_INTL_RE.search(view, lo, run.end())):
             continue  # a number of 8 digits is kept only with a country code (_keep)
-        for at, length in _chunk_phones(view[lo : run.end() + 4], regions):
-            start = _origin(breaks, origins, lo + at)
-            end = _origin(breaks, origins, lo + at + length - 1) + 1
-            while end < len(text) and text[end] in _INVISIBLE:
-                end += 1  # the keycap's variation selector and combining mark
-            spans.append((start, end))
+        for lo, hi, cut_lo, cut_hi in _run_windows(view, run, digits):
+            read = _chunk_phones if cut_lo < 0 and cut_hi < 0 else _window_phones
+            for at, length in read(view[lo:hi], regions):
+                if at <= cut_lo < at + length or at <= cut_hi < at + length:
+                    continue  # it may go on past the cut: the next window holds it whole
+                start = _origin(breaks, origins, lo + at)
+                end = _origin(breaks, origins, lo + at + length - 1) + 1
+                while end < len(text) and text[end] in _INVISIBLE:
+                    end += 1  # the keycap's variation selector and combining mark
+                spans.append((start, end))
     merged: list[tuple[int, int]] = []
     for s, e in sorted(spans):
         if merged and s < merged[-1][1]:
