@@ -109,3 +109,47 @@ def test_dedupe_posts_merges_found_via_and_rejects_conflicting_content():
     bad.loc[1, "caption"] = "something else"
     with pytest.raises(ValueError, match="post id '1'"):
         dedupe_posts(bad)
+
+
+def test_stopword_lists_load_from_a_group_writable_unpacked_copy(tmp_path, monkeypatch):
+    """A release tarball unpacked by root leaves group-writable folders, which NLTK's data
+    loader refuses: the shipped lists are read as plain files, whatever the modes."""
+    import shutil
+
+    from dealerdetect import stopwords
+
+    copy = tmp_path / "stopwords"
+    shutil.copytree(stopwords.STOPWORD_DIR, copy)
+    for path in [tmp_path, copy, *copy.iterdir()]:
+        path.chmod(0o777 if path.is_dir() else 0o666)
+    monkeypatch.setattr(stopwords, "STOPWORD_DIR", copy)
+    stopwords.load_stopwords.cache_clear()
+    try:
+        assert stopwords.load_stopwords("english") == SW
+        assert len(stopwords.load_stopwords("spanish")) == 313
+        assert len(stopwords.load_stopwords("chinese")) == 841
+    finally:
+        stopwords.load_stopwords.cache_clear()
+
+
+@pytest.mark.parametrize("name", ["klingon", "../english", "README", ""])
+def test_an_unknown_stopword_list_is_one_line_naming_the_setting(name):
+    from dealerdetect.stopwords import load_stopwords as load
+
+    with pytest.raises(
+        ValueError,
+        match=r"^preprocessing\.stopwords: no stopword list .*shipped: chinese, english, spanish\)$",
+    ):
+        load(name)
+
+
+def test_stopword_lists_read_as_nltk_reads_them():
+    """NLTK's word-list reader is ``line_tokenize`` of the file (blank lines dropped)."""
+    from nltk.tokenize import line_tokenize
+
+    from dealerdetect.stopwords import STOPWORD_DIR, stopword_lists
+    from dealerdetect.stopwords import load_stopwords as load
+
+    for name in stopword_lists():
+        raw = (STOPWORD_DIR / name).read_text(encoding="utf-8")
+        assert load(name) == frozenset(line_tokenize(raw)), name

@@ -1,9 +1,5 @@
-"""What every phase reads alike: the stopword lists, and one text normalizer in front of every
-contact detector, with a map back to the original.
-
-Stopwords: :func:`load_stopwords` reads an NLTK list shipped in the package (English: the
-179-word list of 2018 that step 2 removes; the contact detector also reads it to tell an English
-word from a handle). Nothing is downloaded.
+"""The text normalizer in front of every contact detector, with a map back to the original.
+(The stopword lists are in :mod:`dealerdetect.stopwords`.)
 
 Dealers write contact details so that platform filters miss them: full-width and math-bold
 letters, look-alike letters from other scripts, zero-width spaces, leet digits in app names
@@ -53,7 +49,6 @@ import re
 import string
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 
 import emoji
 from confusable_homoglyphs import categories as _cats
@@ -620,25 +615,3 @@ def context_windows(
 def fold_handle(value: str) -> str:
     """A handle as one account: normalized, casefolded, without a leading "@"."""
     return normalize(str(value)).text.strip().lstrip("@").casefold()
-
-
-# --- stopwords --------------------------------------------------------------------------------
-
-NLTK_DATA = Path(__file__).parent / "data" / "nltk_data"
-
-
-@functools.lru_cache(maxsize=16)
-def load_stopwords(name: str = "english") -> frozenset[str]:
-    """An NLTK stopword list shipped with the package (English: 2018's 179-word list)."""
-    import nltk  # local import: NLTK loads only where a list is read
-
-    if str(NLTK_DATA) not in nltk.data.path:
-        nltk.data.path.insert(0, str(NLTK_DATA))
-    from nltk.corpus import stopwords
-
-    try:
-        return frozenset(stopwords.words(name))
-    except (OSError, LookupError) as err:
-        raise ValueError(
-            f"preprocessing.stopwords: no NLTK stopword list '{name}' in {NLTK_DATA}"
-        ) from err

@@ -25,8 +25,8 @@ import pandas as pd
 
 from dealerdetect.preprocessing import tokens
 from dealerdetect.privacy.csvsafe import to_csv as to_safe_csv
+from dealerdetect.stopwords import load_stopwords  # noqa: F401 (step 2's stopwords)
 from dealerdetect.study import registry
-from dealerdetect.text import NLTK_DATA, load_stopwords  # noqa: F401 (step 2's stopwords)
 
 PAD, UNK = 0, 1  # index 0 pads sequences, 1 stands for words missing from the dictionary
 

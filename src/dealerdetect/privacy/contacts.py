@@ -44,6 +44,7 @@ from dataclasses import dataclass
 
 from dealerdetect.privacy.phones import DEFAULT_PHONE_REGIONS, find_phones, regions_key, to_e164
 from dealerdetect.privacy.phones import _phones as _phone_spans
+from dealerdetect.stopwords import load_stopwords
 from dealerdetect.text import (
     EMOJI_WORDS,
     LEET_KEYS_RE,
@@ -55,7 +56,6 @@ from dealerdetect.text import (
     fold_handle,
     leet_folded,
     line_joins,
-    load_stopwords,
     normalize,
     words_around,
 )
