@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+from dealerdetect.errors import InputValueError
 from dealerdetect.text import fold_handle
 
 
@@ -67,21 +68,23 @@ class Lexicon:
     def from_config(cls, drugs: dict) -> Lexicon:
         """From the ``drugs`` section; raises ValueError naming the family and field."""
         if not isinstance(drugs, dict) or not drugs:
-            raise ValueError("drugs: the lexicon needs at least one family")
+            raise InputValueError("drugs: the lexicon needs at least one family")
         fams = []
         seen: dict[str, str] = {}
         for key, spec in drugs.items():
             if not isinstance(spec, dict):
-                raise ValueError(f"drugs.{key}: expected a mapping with name, names, slang")
+                raise InputValueError(f"drugs.{key}: expected a mapping with name, names, slang")
             names = tuple(normalise(t) for t in spec.get("names") or ())
             slang = tuple(normalise(t) for t in spec.get("slang") or ())
             if not names + slang:
-                raise ValueError(f"drugs.{key}: no names or slang terms")
+                raise InputValueError(f"drugs.{key}: no names or slang terms")
             for t in names + slang:
                 if len(t) < 3:
-                    raise ValueError(f"drugs.{key}: term {t!r} is shorter than 3 characters")
+                    raise InputValueError(f"drugs.{key}: term {t!r} is shorter than 3 characters")
                 if t in seen and seen[t] != key:
-                    raise ValueError(f"drugs.{key}: term {t!r} is also a term of drugs.{seen[t]}")
+                    raise InputValueError(
+                        f"drugs.{key}: term {t!r} is also a term of drugs.{seen[t]}"
+                    )
                 seen[t] = key
             fams.append(
                 DrugFamily(

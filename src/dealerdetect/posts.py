@@ -15,11 +15,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from dealerdetect.errors import InputError
+
 HASHTAG_RE = re.compile(r"#(\w+)", re.UNICODE)
 MENTION_RE = re.compile(r"(?<![\w.])@([A-Za-z0-9_.]+)")
 
 
-class PostFormatError(ValueError):
+class PostFormatError(InputError, ValueError):
     """A post that cannot be read; the message names the file, row and field."""
 
     def __init__(self, path: str | Path, row: int, field: str, reason: str):

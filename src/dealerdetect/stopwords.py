@@ -21,6 +21,8 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
+from dealerdetect.errors import InputValueError
+
 __all__ = ["STOPWORD_DIR", "load_stopwords", "stopword_lists"]
 
 STOPWORD_DIR = Path(__file__).parent / "data" / "stopwords"
@@ -36,14 +38,14 @@ def load_stopwords(name: str = "english") -> frozenset[str]:
     """A shipped stopword list (English: 2018's 179-word NLTK list)."""
     names = stopword_lists()
     if name not in names:  # also keeps a name from reaching outside the folder
-        raise ValueError(
+        raise InputValueError(
             f"preprocessing.stopwords: no stopword list {name!r} (shipped: {', '.join(names)})"
         )
     path = STOPWORD_DIR / name
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        raise ValueError(
+        raise InputValueError(
             f"{path}: the shipped stopword list cannot be read ({err.__class__.__name__}: "
             f"{err}); reinstall the package or restore the file"
         ) from None

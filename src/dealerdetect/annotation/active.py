@@ -32,6 +32,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from dealerdetect.errors import InputError, InputValueError
+
 STRATEGIES = ("random", "uncertainty", "diverse")
 NEXT_BATCH = "next_batch.csv"
 MANIFEST = "next_batch.json"
@@ -43,7 +45,7 @@ class Selection(NamedTuple):
     how: str  # what chose them, in words, for the manifest and the log
 
 
-class NextBatchInUse(Exception):
+class NextBatchInUse(InputError):
     """next_batch.csv holds labels, or was not written by the study: it is not replaced."""
 
 
@@ -160,12 +162,14 @@ def choose_batch(
     it scores); ``space``: :func:`similarity_space` of ``texts``, to compute it once.
     """
     if strategy not in STRATEGIES:
-        raise ValueError(f"annotation.strategy: unknown strategy {strategy!r}; use {STRATEGIES}")
+        raise InputValueError(
+            f"annotation.strategy: unknown strategy {strategy!r}; use {STRATEGIES}"
+        )
     if size < 1:
-        raise ValueError(f"annotation.batch: must be at least 1, got {size}")
+        raise InputValueError(f"annotation.batch: must be at least 1, got {size}")
     ids = posts["id"].astype(str).tolist()
     if len(texts) != len(ids):
-        raise ValueError(f"{len(texts)} texts for {len(ids)} posts")
+        raise InputValueError(f"{len(texts)} texts for {len(ids)} posts")
     taken = set(map(str, taken or ())) | set(map(str, labels))
     free = np.array([i not in taken for i in ids])
     if not free.any():
@@ -313,7 +317,7 @@ def write_next_batch(
 
     out, manifest = Path(out), Path(manifest)
     if "results" in out.parts:
-        raise ValueError(f"{out}: coder sheets link to the posts; write them under data/")
+        raise InputValueError(f"{out}: coder sheets link to the posts; write them under data/")
     check_next_batch(out.parent)
     corpus = build_corpus(raw_path, phone_regions=phone_regions)
     posts = dedupe_posts(corpus).sort_values("id", kind="stable").reset_index(drop=True)
@@ -410,7 +414,7 @@ def learning_curve(
     models = dict(models or {"svm": {}, "logistic_regression": {}})
     for name in strategies:
         if name not in STRATEGIES:
-            raise ValueError(f"unknown strategy {name!r}; use {STRATEGIES}")
+            raise InputValueError(f"unknown strategy {name!r}; use {STRATEGIES}")
     posts = posts.reset_index(drop=True)
     y = posts["label"].astype(int).to_numpy()
     texts = list(texts)

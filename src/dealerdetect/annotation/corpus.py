@@ -15,6 +15,7 @@ import pandas as pd
 import yaml
 
 from dealerdetect.characterization import PAPER_APPS, contact_kinds, has_offer_to_buy
+from dealerdetect.errors import InputValueError
 from dealerdetect.posts import extract_hashtags, read_jsonl
 from dealerdetect.preprocessing.language import identify
 from dealerdetect.preprocessing.steps import dedupe_posts
@@ -118,7 +119,7 @@ def build_corpus(
         )
     df = pd.DataFrame(rows)
     if df.empty:
-        raise ValueError(f"{raw_path}: no posts were collected; nothing to label")
+        raise InputValueError(f"{raw_path}: no posts were collected; nothing to label")
     return df
 
 
@@ -126,7 +127,7 @@ def attach_labels(corpus: pd.DataFrame, labels: dict[str, int]) -> pd.DataFrame:
     """The final label of every post; a post without one is an error, never a silent drop."""
     missing = sorted(set(corpus["id"]) - set(labels))
     if missing:
-        raise ValueError(
+        raise InputValueError(
             f"labels: {len(missing)} collected posts have no final label (first: {missing[0]})"
         )
     return corpus.assign(label=corpus["id"].map(labels).astype(int))
@@ -230,7 +231,7 @@ def load_labels(
     try:
         labels, missing = ann.final_labels(a, b, adj, one, ids=ids)
     except ValueError as err:  # labels.csv against the coders' agreed label: name the file
-        raise ValueError(f"{sheets['labels']}: {err}") from err
+        raise InputValueError(f"{sheets['labels']}: {err}") from err
     if missing:
         raise ann.LabelsIncomplete(missing, {k: str(v) for k, v in sheets.items()})
     report: dict = {"posts": len(labels), "dealer_posts": int(sum(labels.values()))}
@@ -291,7 +292,7 @@ def annotation_template(
     from dealerdetect.posts import read_jsonl
 
     if "results" in Path(out).parts:
-        raise ValueError(
+        raise InputValueError(
             f"{out}: coder sheets link to the posts; write them under data/ (git-ignored), "
             "never under results/"
         )
@@ -361,7 +362,7 @@ def labels_or_explain(
             if nobody and len(nobody) == len(err.missing):
                 kept = [i for i in ids if i not in nobody]
                 if not kept:
-                    raise ValueError(
+                    raise InputValueError(
                         f"{annotation_dir}: no post is labelled yet (annotation.unlabelled: "
                         "leave_out); label a first batch (rule next_batch) and rerun"
                     ) from None

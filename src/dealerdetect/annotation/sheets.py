@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from dealerdetect.collection.files import read_csv_table
+from dealerdetect.errors import InputError, InputValueError
 from dealerdetect.posts import PostFormatError
 from dealerdetect.privacy.csvsafe import unescape, write_rows
 
@@ -49,7 +50,7 @@ class MissingLabel(NamedTuple):
     sheet: str  # "adjudication", "annotator_a", "annotator_b", "annotators" (both) or "labels"
 
 
-class LabelsIncomplete(Exception):
+class LabelsIncomplete(InputError):
     """Some posts have no final label; the message says how many and which sheet to fill."""
 
     def __init__(self, missing: list[MissingLabel], where: Mapping[str, str] | None = None):
@@ -77,7 +78,7 @@ def _posts_by_id(posts: Iterable[Mapping] | Mapping[str, Mapping]) -> dict[str, 
     for p in posts:
         pid = str(p["id"])
         if pid in out and dict(out[pid]) != dict(p):
-            raise ValueError(f"post id {pid!r} appears twice with different content")
+            raise InputValueError(f"post id {pid!r} appears twice with different content")
         out[pid] = p
     return out
 
@@ -194,11 +195,11 @@ def read_adjudication_sheet(path: str | Path) -> dict[str, int]:
 def _pairs(a: Mapping[str, int], b: Mapping[str, int]) -> list[tuple[int, int]]:
     if set(a) != set(b):
         only_a, only_b = len(set(a) - set(b)), len(set(b) - set(a))
-        raise ValueError(
+        raise InputValueError(
             f"the coders labelled different posts ({only_a} only in a, {only_b} only in b)"
         )
     if not a:
-        raise ValueError("no labels to compare")
+        raise InputValueError("no labels to compare")
     return [(a[k], b[k]) for k in sorted(a)]
 
 
@@ -307,5 +308,5 @@ def final_labels(
             continue
         labels[pid] = label
     if clashes:
-        raise ValueError(f"the labels file contradicts the coders for post ids {clashes[:10]}")
+        raise InputValueError(f"the labels file contradicts the coders for post ids {clashes[:10]}")
     return labels, missing

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dealerdetect.errors import InputError, InputValueError
+
 from .base import Source, Window
 
 
-class CollectionError(RuntimeError):
+class CollectionError(InputError, RuntimeError):
     """A source refused or failed; the message names the hashtag or file and the reason."""
 
 
@@ -31,7 +33,7 @@ def make_source(collection_cfg: dict, seed: int, lexicon=None) -> Source:
         from .files import FileSource
 
         return FileSource(collection_cfg.get("file", {}))
-    raise ValueError(f"collection.source: unknown source '{name}'")
+    raise InputValueError(f"collection.source: unknown source '{name}'")
 
 
 __all__ = ["CollectionError", "Source", "Window", "make_source"]

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import instaloader
 
+from dealerdetect.errors import InputValueError
+
 from ..posts import Comment, Post, PostFormatError, format_time, parse_time
 from .instagram import post_from_instaloader
 
@@ -159,7 +161,7 @@ def read_instaloader_file(path: Path, skipped: list[dict]) -> Iterator[tuple[int
 def _non_empty(name):
     """An empty owner name would merge unrelated posts into one account."""
     if not isinstance(name, str) or not name.strip():
-        raise ValueError(f"expected a user name, got {name!r}")
+        raise InputValueError(f"expected a user name, got {name!r}")
     return name
 
 

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from dealerdetect.characterization import APPS
+from dealerdetect.errors import InputValueError
 from dealerdetect.evaluation.operations import OPERATION_RE
 from dealerdetect.evaluation.stats import confusion, oof_auc, oof_pr_auc, prf
 from dealerdetect.privacy.redaction import PSEUDONYM_RE
@@ -73,7 +74,7 @@ def _frames(xs) -> pd.DataFrame:
 def _need(df: pd.DataFrame, columns, what: str) -> None:
     missing = sorted(set(columns) - set(df.columns))
     if missing:
-        raise ValueError(f"accounts: {what} lacks columns {missing}")
+        raise InputValueError(f"accounts: {what} lacks columns {missing}")
 
 
 def _owner(users: pd.DataFrame, where: str = "") -> pd.Series:
@@ -82,7 +83,7 @@ def _owner(users: pd.DataFrame, where: str = "") -> pd.Series:
     owner = users[["id", "user"]].drop_duplicates().set_index("id")["user"]
     if not owner.index.is_unique:
         dup = owner.index[owner.index.duplicated()][0]
-        raise ValueError(f"accounts{where}: post {dup} has more than one user")
+        raise InputValueError(f"accounts{where}: post {dup} has more than one user")
     return owner
 
 
@@ -96,18 +97,18 @@ def check_held_out(folds: pd.DataFrame, users: pd.DataFrame, where: str = "") ->
     _need(folds, ("id", "fold"), f"folds frame{where}")
     dup = folds["id"][folds["id"].duplicated()]
     if len(dup):
-        raise ValueError(f"accounts{where}: post {dup.iloc[0]} is in the folds more than once")
+        raise InputValueError(f"accounts{where}: post {dup.iloc[0]} is in the folds more than once")
     user = folds["id"].map(_owner(users, where))
     if user.isna().any():
         post = folds.loc[user.isna(), "id"].iloc[0]
         n = int(user.isna().sum())
-        raise ValueError(f"accounts{where}: {n} posts (first: {post}) have no user")
+        raise InputValueError(f"accounts{where}: {n} posts (first: {post}) have no user")
     n_folds = folds.groupby(user.values)["fold"].nunique()
     split = n_folds[n_folds > 1]
     if len(split):
         first = split.index[0]
         seen = sorted(folds.loc[(user == first).values, "fold"].unique().tolist())
-        raise ValueError(
+        raise InputValueError(
             f"accounts{where}: {len(split)} users have posts in more than one fold (first: "
             f"{first}, folds {seen}); an account score needs folds grouped by user"
         )
@@ -145,13 +146,15 @@ def account_scores(oof: pd.DataFrame, users=None, rules=RULES) -> pd.DataFrame:
     _need(oof, OOF_COLUMNS, "out-of-fold frame")
     unknown = sorted(set(rules) - set(RULES))
     if unknown:
-        raise ValueError(f"accounts: unknown rules {unknown} (known: {list(RULES)})")
+        raise InputValueError(f"accounts: unknown rules {unknown} (known: {list(RULES)})")
     bad = ~oof["score"].between(0.0, 1.0)
     if bad.any():
         row = oof[bad].iloc[0]
-        raise ValueError(f"accounts: score {row['score']} of post {row['id']} is not in [0, 1]")
+        raise InputValueError(
+            f"accounts: score {row['score']} of post {row['id']} is not in [0, 1]"
+        )
     if "protocol" in oof and oof["protocol"].nunique() > 1:
-        raise ValueError("accounts: the out-of-fold frame mixes protocols; pass one (grouped)")
+        raise InputValueError("accounts: the out-of-fold frame mixes protocols; pass one (grouped)")
     if users is None:
         _need(oof, ("user",), "out-of-fold frame without a users frame")
         df = oof
@@ -194,7 +197,7 @@ def precision_at_k(label, score, k: int) -> float:
     missing places as misses. NaN when there are no accounts.
     """
     if k < 1:
-        raise ValueError(f"precision_at_k: k must be at least 1, got {k}")
+        raise InputValueError(f"precision_at_k: k must be at least 1, got {k}")
     label = np.asarray(label, dtype=float)
     score = np.asarray(score, dtype=float)
     if len(label) == 0:
@@ -244,7 +247,7 @@ def contact_kinds_by_user(contacts: pd.DataFrame, users: pd.DataFrame) -> pd.Ser
     kinds = contacts.assign(kinds=contacts["contacts"].map(_kinds))
     unknown = set().union(*kinds["kinds"]) - CONTACT_KINDS if len(kinds) else set()
     if unknown:
-        raise ValueError(f"accounts: unknown contact kinds {sorted(unknown)[:5]}")
+        raise InputValueError(f"accounts: unknown contact kinds {sorted(unknown)[:5]}")
     merged = users[["id", "user"]].drop_duplicates().merge(kinds[["id", "kinds"]], on="id")
     joined = merged.groupby("user")["kinds"].agg(lambda ks: ",".join(sorted(set().union(*ks))))
     return joined
@@ -258,7 +261,7 @@ def ranked_list(
         (accounts["variant"] == variant) & (accounts["model"] == model) & (accounts["rule"] == rule)
     ]
     if g.empty:
-        raise ValueError(f"accounts: no accounts scored for {model}/{variant}/{rule}")
+        raise InputValueError(f"accounts: no accounts scored for {model}/{variant}/{rule}")
     g = g.iloc[rank_order(g["rank_score"], g["user"])].reset_index(drop=True)
     kinds = contact_kinds_by_user(_frames(contacts), _frames(users))
     g = g.assign(rank=np.arange(1, len(g) + 1), contact_kinds=g["user"].map(kinds).fillna(""))
@@ -269,13 +272,15 @@ def check_ranked_privacy(ranked: pd.DataFrame) -> None:
     """Raise unless the list holds only known columns, ``u_`` ids and known contact kinds."""
     extra = sorted(set(ranked.columns) - set(RANKED_COLUMNS))
     if extra:
-        raise ValueError(f"accounts: ranked list has unexpected columns {extra}")
+        raise InputValueError(f"accounts: ranked list has unexpected columns {extra}")
     bad = ranked.loc[~ranked["user"].astype(str).map(PSEUDONYM_RE.fullmatch).astype(bool), "user"]
     if len(bad):
-        raise ValueError(f"accounts: ranked list row {bad.index[0]} has a non-pseudonymous user id")
+        raise InputValueError(
+            f"accounts: ranked list row {bad.index[0]} has a non-pseudonymous user id"
+        )
     for i, value in ranked["contact_kinds"].items():
         if not _kinds(value) <= CONTACT_KINDS:
-            raise ValueError(f"accounts: ranked list row {i} has unknown contact kinds")
+            raise InputValueError(f"accounts: ranked list row {i} has unknown contact kinds")
 
 
 def best_choice(metrics: pd.DataFrame, by: str = "pr_auc") -> tuple[str, str, str]:
@@ -284,7 +289,7 @@ def best_choice(metrics: pd.DataFrame, by: str = "pr_auc") -> tuple[str, str, st
         [by, "variant", "model", "rule"], ascending=[False, True, True, True]
     )
     if ok.empty:
-        raise ValueError(f"accounts: no account metrics with a defined {by}")
+        raise InputValueError(f"accounts: no account metrics with a defined {by}")
     top = ok.iloc[0]
     return top["variant"], top["model"], top["rule"]
 
@@ -346,7 +351,7 @@ def operation_scores(accounts: pd.DataFrame, members: pd.DataFrame) -> pd.DataFr
     a = accounts.assign(operation=accounts["user"].astype(str).map(op))
     if a["operation"].isna().any():
         first = a.loc[a["operation"].isna(), "user"].iloc[0]
-        raise ValueError(f"accounts: user {first} has no operation")
+        raise InputValueError(f"accounts: user {first} has no operation")
     g = a.groupby(["variant", "model", "rule", "operation"], sort=True)
     out = g.agg(
         score=("score", "max"),
@@ -395,7 +400,7 @@ def write_operation_ranking(
     ranked = g[list(OPERATION_RANKED_COLUMNS)]
 
     if not ranked["operation"].astype(str).map(OPERATION_RE.fullmatch).astype(bool).all():
-        raise ValueError("accounts: an operation id is not pseudonymous")
+        raise InputValueError("accounts: an operation id is not pseudonymous")
     for path in (out_csv, ranked_csv):
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     metrics.to_csv(out_csv, index=False)

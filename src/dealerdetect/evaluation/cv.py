@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
+from dealerdetect.errors import InputValueError
 from dealerdetect.evaluation import stats
 from dealerdetect.evaluation.stats import grouped_folds, paper_folds
 from dealerdetect.evaluation.temporal import temporal_folds, temporal_view
@@ -40,14 +41,16 @@ def make_folds(df: pd.DataFrame, n_splits: int, seed: int, protocol: str = "pape
             fold = grouped_folds(df["id"], df["label"], df["user"], n_splits, seed)
         elif protocol == "operation":
             if "operation" not in df or df["operation"].isna().any():
-                raise ValueError("every post needs its operation (results/accounts/members.csv)")
+                raise InputValueError(
+                    "every post needs its operation (results/accounts/members.csv)"
+                )
             fold = grouped_folds(df["id"], df["label"], df["operation"], n_splits, seed)
         elif protocol == "temporal":
             fold = temporal_folds(df["timestamp"], df["id"], n_splits)
         else:
-            raise ValueError(f"unknown protocol '{protocol}' (one of {PROTOCOLS})")
+            raise InputValueError(f"unknown protocol '{protocol}' (one of {PROTOCOLS})")
     except ValueError as err:
-        raise ValueError(f"cv ({protocol} protocol, {len(df)} posts): {err}") from err
+        raise InputValueError(f"cv ({protocol} protocol, {len(df)} posts): {err}") from err
     return pd.DataFrame({"id": df["id"].values, "fold": fold})
 
 
@@ -78,7 +81,7 @@ def check_training_labels(label, where: str) -> None:
     """A training fold with one class cannot train a classifier: say so, naming the fold."""
     classes = np.unique(label)
     if len(classes) < 2:
-        raise ValueError(
+        raise InputValueError(
             f"{where}: the training data hold only label {classes.tolist()}; "
             "the corpus needs both dealer and non-dealer posts (fewer folds, or more data)"
         )
@@ -118,10 +121,10 @@ def fit_fold(
     the result is the same)."""
     assign = df["id"].map(dict(zip(folds["id"], folds["fold"], strict=True)))
     if assign.isna().any():
-        raise ValueError(f"folds: {int(assign.isna().sum())} posts of {variant} have no fold")
+        raise InputValueError(f"folds: {int(assign.isna().sum())} posts of {variant} have no fold")
     train, test = df[assign != fold], df[assign == fold]
     if test.empty:
-        raise ValueError(f"folds: fold {fold} of {variant} is empty")
+        raise InputValueError(f"folds: fold {fold} of {variant} is empty")
     check_training_labels(train["label"], f"{model}/{variant}/fold {fold}")
     t0 = time.perf_counter()
     info: dict = {

@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from dealerdetect.errors import InputValueError
 from dealerdetect.privacy.contacts import APPS, contact_values
 from dealerdetect.privacy.redaction import PLACEHOLDERS, PSEUDONYM_RE
 
@@ -81,7 +82,7 @@ def contact_hash(kind: str, value: str, salt: str) -> str:
     """Salted SHA-256 of a contact value (hex): equal values give equal hashes within a study;
     without the salt a list of numbers or handles cannot be matched against them."""
     if not salt:
-        raise ValueError("operations: a contact hash needs the study's salt (empty salt)")
+        raise InputValueError("operations: a contact hash needs the study's salt (empty salt)")
     data = f"{salt}\0{kind}\0{value}".encode("utf-8", "surrogatepass")
     return hashlib.sha256(data).hexdigest()
 
@@ -155,14 +156,14 @@ def settings(given: dict | None = None) -> dict:
     s = {**DEFAULTS, **(given or {})}
     unknown = sorted(set(s) - set(DEFAULTS))
     if unknown:
-        raise ValueError(f"operations: unknown settings {unknown} (known: {sorted(DEFAULTS)})")
+        raise InputValueError(f"operations: unknown settings {unknown} (known: {sorted(DEFAULTS)})")
     if not 0 < float(s["jaccard_threshold"]) <= 1:
-        raise ValueError(
+        raise InputValueError(
             f"operations.jaccard_threshold: must be in (0, 1], got {s['jaccard_threshold']}"
         )
     for key in ("shingle_words", "min_words", "num_perm", "max_text_accounts"):
         if int(s[key]) < 1 or int(s[key]) != s[key]:
-            raise ValueError(f"operations.{key}: must be a positive integer, got {s[key]}")
+            raise InputValueError(f"operations.{key}: must be a positive integer, got {s[key]}")
     return s
 
 
@@ -353,14 +354,14 @@ def check_operations_privacy(ops: pd.DataFrame, members: pd.DataFrame) -> None:
     """Raise unless the outputs hold pseudonymous ids, counts and known link kinds only."""
 
     if list(ops.columns) != list(OPERATION_COLUMNS):
-        raise ValueError(f"operations: unexpected columns {list(ops.columns)}")
+        raise InputValueError(f"operations: unexpected columns {list(ops.columns)}")
     if not ops["operation"].astype(str).map(OPERATION_RE.fullmatch).astype(bool).all():
-        raise ValueError("operations: an operation id is not pseudonymous")
+        raise InputValueError("operations: an operation id is not pseudonymous")
     for i, value in ops["link_kinds"].fillna("").items():
         if not {k for k in str(value).split(",") if k} <= set(LINK_KINDS):
-            raise ValueError(f"operations: row {i} has unknown link kinds")
+            raise InputValueError(f"operations: row {i} has unknown link kinds")
     if not members["user"].astype(str).map(PSEUDONYM_RE.fullmatch).astype(bool).all():
-        raise ValueError("operations: a member id is not a pseudonymous user id")
+        raise InputValueError("operations: a member id is not a pseudonymous user id")
 
 
 def build_operations(
@@ -462,7 +463,9 @@ def attach_operations(df: pd.DataFrame, members) -> pd.DataFrame:
     if out["operation"].isna().any():
         first = out.loc[out["operation"].isna(), "user"].iloc[0]
         n = int(out["operation"].isna().sum())
-        raise ValueError(f"operations: {n} posts have a user without an operation (first: {first})")
+        raise InputValueError(
+            f"operations: {n} posts have a user without an operation (first: {first})"
+        )
     return out
 
 
@@ -493,7 +496,7 @@ def leakage(
     u = users.astype({"id": str}).drop_duplicates("id").set_index("id")
     f["user"] = f["id"].map(u["user"].astype(str))
     if f["user"].isna().any():
-        raise ValueError(f"leakage: post {f.loc[f['user'].isna(), 'id'].iloc[0]} has no user")
+        raise InputValueError(f"leakage: post {f.loc[f['user'].isna(), 'id'].iloc[0]} has no user")
     f["label"] = f["id"].map(u["label"]) if "label" in u else 0
     f = attach_operations(f, members)
     fold_of = dict(zip(f["id"], f["fold"], strict=True))

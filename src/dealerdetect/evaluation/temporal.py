@@ -26,6 +26,8 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import TimeSeriesSplit
 
+from dealerdetect.errors import InputValueError
+
 NEVER_TESTED = -1
 
 
@@ -34,10 +36,10 @@ def time_order(timestamps, ids) -> np.ndarray:
     ts = pd.to_datetime(pd.Series(timestamps), utc=True, errors="coerce")
     ids = np.asarray(ids, dtype=str)
     if len(ts) != len(ids):
-        raise ValueError(f"temporal: {len(ts)} timestamps but {len(ids)} ids")
+        raise InputValueError(f"temporal: {len(ts)} timestamps but {len(ids)} ids")
     if ts.isna().any():
         i = int(np.flatnonzero(ts.isna())[0])
-        raise ValueError(f"temporal: post {ids[i]} (row {i}) has no readable timestamp")
+        raise InputValueError(f"temporal: post {ids[i]} (row {i}) has no readable timestamp")
     return np.lexsort((ids, ts.to_numpy(dtype="datetime64[ns]")))
 
 
@@ -48,10 +50,10 @@ def temporal_folds(timestamps, ids, n_splits: int) -> np.ndarray:
     remainder), not in days, so each test fold has the same size however posting rates vary.
     """
     if n_splits < 2:
-        raise ValueError(f"temporal: n_splits must be at least 2, got {n_splits}")
+        raise InputValueError(f"temporal: n_splits must be at least 2, got {n_splits}")
     n = len(ids)
     if n < n_splits + 1:
-        raise ValueError(
+        raise InputValueError(
             f"temporal: cannot make {n_splits} test folds and a training block from {n} posts"
         )
     order = time_order(timestamps, ids)
@@ -75,9 +77,9 @@ def temporal_view(df: pd.DataFrame, folds: pd.DataFrame, k: int):
     """
     fold_of = df["id"].map(dict(zip(folds["id"], folds["fold"], strict=True)))
     if fold_of.isna().any():
-        raise ValueError(f"temporal: {int(fold_of.isna().sum())} posts have no fold")
+        raise InputValueError(f"temporal: {int(fold_of.isna().sum())} posts have no fold")
     if k == NEVER_TESTED or not (fold_of == k).any():
-        raise ValueError(f"temporal: fold {k} tests no posts")
+        raise InputValueError(f"temporal: fold {k} tests no posts")
     keep = (fold_of <= k).to_numpy()
     ids = set(df.loc[keep, "id"])
     return df[keep], folds[folds["id"].isin(ids)]

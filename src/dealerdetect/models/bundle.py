@@ -24,6 +24,7 @@ import hashlib
 import json
 from pathlib import Path
 
+from dealerdetect.errors import InputError
 from dealerdetect.study import registry
 
 from .interface import Model, make_model
@@ -33,7 +34,7 @@ FORMAT = 3
 MAX_META_BYTES = 16 << 20  # meta.json holds settings and the LSTM history: kilobytes
 
 
-class BundleError(ValueError):
+class BundleError(InputError, ValueError):
     """A saved model folder that cannot be used; the message names the file and the problem."""
 
 

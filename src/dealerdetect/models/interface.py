@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from dealerdetect.errors import InputValueError
 from dealerdetect.study import registry
 
 # Types a saved scikit-learn bundle may contain beyond skops' defaults. Anything else in a file
@@ -92,7 +93,7 @@ class ClassicModel(Model):
         path = Path(folder) / "model.skops"
         untrusted = set(sio.get_untrusted_types(file=path)) - set(SKOPS_TRUSTED)
         if untrusted:
-            raise ValueError(f"{path}: refuses to load untrusted types {sorted(untrusted)}")
+            raise InputValueError(f"{path}: refuses to load untrusted types {sorted(untrusted)}")
         self.pipe = sio.load(path, trusted=SKOPS_TRUSTED)
 
 
@@ -114,7 +115,9 @@ class LSTMModel(Model):
         from .train import fit_lstm
 
         if self.vocab_size is None or self.validation_split is None:
-            raise ValueError("lstm: needs the dictionary size and cv.validation_split to train")
+            raise InputValueError(
+                "lstm: needs the dictionary size and cv.validation_split to train"
+            )
         self.keras, self.history = fit_lstm(
             frame,
             self.variant.name,
@@ -147,13 +150,13 @@ class LSTMModel(Model):
             # safe_mode (the default) refuses to deserialise Python lambdas from the file.
             self.keras = keras.models.load_model(path, safe_mode=True)
         except Exception as err:  # Keras raises many types for a damaged archive
-            raise ValueError(
+            raise InputValueError(
                 f"{path}: not a readable Keras model ({err.__class__.__name__})"
             ) from err
         wanted = {f"{b}_index" for b in self.variant.lstm_blocks}
         got = {t.name.split(":")[0] for t in self.keras.inputs}
         if got != wanted:
-            raise ValueError(
+            raise InputValueError(
                 f"{path}: the model's inputs {sorted(got)} do not belong to variant "
                 f"{self.variant.name} (expected {sorted(wanted)})"
             )

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from dealerdetect.errors import InputValueError
 from dealerdetect.preprocessing import tokens
 from dealerdetect.privacy.csvsafe import to_csv as to_safe_csv
 from dealerdetect.stopwords import load_stopwords  # noqa: F401 (step 2's stopwords)
@@ -257,7 +258,7 @@ def dedupe_posts(hits: pd.DataFrame) -> pd.DataFrame:
     content = hits[["id", "user", "timestamp", "caption"]].astype(str).drop_duplicates()
     clash = content["id"][content["id"].duplicated()]
     if len(clash):
-        raise ValueError(
+        raise InputValueError(
             f"step 1: post id {clash.iloc[0]!r} was collected with different content "
             f"({len(clash)} such ids); fix the raw data before deduplicating"
         )

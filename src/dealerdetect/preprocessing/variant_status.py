@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dealerdetect.errors import InputValueError
+
 STATUS_COLUMNS = [
     "variant",
     "status",
@@ -71,7 +73,7 @@ def check_variants(status: pd.DataFrame, flow) -> None:
     bad = status[status["status"] != "run"]
     if len(bad):
         first = bad.iloc[0]
-        raise ValueError(
+        raise InputValueError(
             f"preprocessing: variant {first['variant']} {first['reason']} (strict: true; set "
             "preprocessing.strict: false to run the other variants, or choose "
             "preprocessing.variants). Posts left after each step:\n"

@@ -28,6 +28,8 @@ from collections.abc import Iterable
 
 import phonenumbers
 
+from dealerdetect.errors import InputValueError
+
 # Regions whose national formats are tried (config: privacy.phone_regions); numbers written
 # with "+" or an international prefix are found whatever the list.
 DEFAULT_PHONE_REGIONS = ("US", "GB", "DE", "FR", "NL", "ES", "IT", "CA", "AU", "IN")
@@ -42,7 +44,9 @@ def regions_key(phone_regions: Iterable[str] | None) -> tuple[str, ...]:
     out = tuple(str(r).upper() for r in phone_regions)
     bad = [r for r in out if r not in phonenumbers.SUPPORTED_REGIONS]
     if bad:
-        raise ValueError(f"privacy.phone_regions: unknown region code(s) {bad} (use ISO codes)")
+        raise InputValueError(
+            f"privacy.phone_regions: unknown region code(s) {bad} (use ISO codes)"
+        )
     return out
 
 

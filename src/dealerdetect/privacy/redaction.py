@@ -33,6 +33,7 @@ import re
 import secrets
 from pathlib import Path
 
+from dealerdetect.errors import InputValueError
 from dealerdetect.privacy.contacts import CONTEXT as _CONTEXT
 from dealerdetect.privacy.contacts import find_contacts, link_anchors, regions_key
 from dealerdetect.text import context_windows, finditer_near, normalize
@@ -108,7 +109,7 @@ def load_salt(salt: str | None, secret_file: str | Path) -> str:
             tmp.unlink(missing_ok=True)
         existing = _read_salt(path)
     if not existing:
-        raise ValueError(f"{path}: salt file is empty; delete it to create a new salt")
+        raise InputValueError(f"{path}: salt file is empty; delete it to create a new salt")
     return existing
 
 

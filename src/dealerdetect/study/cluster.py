@@ -21,6 +21,8 @@ import subprocess
 import sys
 from dataclasses import dataclass
 
+from dealerdetect.errors import InputError
+
 ACCOUNT_VARS = ("SBATCH_ACCOUNT", "SLURM_ACCOUNT")
 PARTITION_VARS = ("SBATCH_PARTITION", "SLURM_PARTITION")
 HOW_TO_SET = (
@@ -32,7 +34,7 @@ HOW_TO_SET = (
 )
 
 
-class ClusterSetupError(RuntimeError):
+class ClusterSetupError(InputError, RuntimeError):
     """The cluster cannot run a job as requested; the message says what to change."""
 
 

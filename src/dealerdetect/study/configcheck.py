@@ -38,6 +38,8 @@ from typing import Any
 
 import yaml
 
+from dealerdetect.errors import InputError
+
 SEED_MAX = 2**32 - 1
 # A config file is a few kilobytes; refusing a huge one keeps a parse from eating the memory.
 MAX_CONFIG_BYTES = 1 << 20
@@ -68,7 +70,7 @@ ESTIMATORS = {
 }
 
 
-class ConfigError(ValueError):
+class ConfigError(InputError, ValueError):
     """One or more settings that cannot work; each line names the key or file."""
 
 

@@ -51,6 +51,8 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from dealerdetect.errors import InputValueError
+
 from ...posts import Post
 from ..base import Source, Window
 from .pictures import picture_jpeg
@@ -76,7 +78,7 @@ class SimulatedSource(Source):
 
     def __init__(self, seed: int, scale: float = 1.0, window: Window | None = None, lexicon=None):
         if scale <= 0:
-            raise ValueError(f"simulated source: scale must be positive, got {scale}")
+            raise InputValueError(f"simulated source: scale must be positive, got {scale}")
         self.seed = int(seed)
         self.scale = float(scale)
         self.window = window or default_window()
@@ -113,7 +115,7 @@ class SimulatedSource(Source):
         if post is None:
             raise KeyError(f"simulated source: no post with id {post_id!r} in this world")
         if not SAFE_ID.match(post.id):
-            raise ValueError(f"simulated source: post id {post.id!r} is not a safe file name")
+            raise InputValueError(f"simulated source: post id {post.id!r} is not a safe file name")
         data = picture_jpeg(self.seed, post)
         if data is None:
             return None

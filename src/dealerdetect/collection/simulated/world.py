@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
+from dealerdetect.errors import InputValueError
+
 from ...drugs import Lexicon
 from ...posts import extract_hashtags
 from ..base import Window
@@ -61,7 +63,7 @@ class WorldBuilder:
 
     def __init__(self, seed: int, scale: float, window: Window, lexicon: Lexicon | None = None):
         if scale <= 0:
-            raise ValueError(f"simulated world: scale must be positive, got {scale}")
+            raise InputValueError(f"simulated world: scale must be positive, got {scale}")
         self.seed, self.scale, self.window = seed, scale, window
         self.lexicon = lexicon  # None: the paper's sphere only, no open market
         self.cfg = load("world")
