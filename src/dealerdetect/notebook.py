@@ -9,6 +9,8 @@ import pandas as pd
 
 from dealerdetect.annotation.corpus import read_corpus, read_summary
 
+__all__ = ["load_study", "misclassified", "results_dir"]
+
 
 def results_dir(default: str | Path = "../results") -> Path:
     """The results of the last run: ``$DEALERDETECT_RESULTS`` or ``../results`` from notebooks/."""

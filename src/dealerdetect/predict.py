@@ -21,6 +21,8 @@ from .characterization import contact_kinds
 from .models.bundle import load_bundle, save_bundle
 from .models.interface import make_model
 
+__all__ = ["Scorer", "train_final"]
+
 
 def train_final(
     variant_path,
