@@ -33,7 +33,8 @@ class FakeScorer:
     def metadata(self, threshold=None):
         return {"corpus_source": "simulated", "threshold": threshold, "warnings": self.warnings()}
 
-    def score(self, captions, threshold=None):
+    def score(self, captions, threshold=None, jobs=1):
+        assert jobs >= 1
         p = np.full(len(captions), 0.8)
         return pd.DataFrame(
             {

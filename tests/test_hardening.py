@@ -121,7 +121,7 @@ class FakeScorer:
     def metadata(self, threshold=None):
         return {"threshold": 0.5}
 
-    def score(self, captions, threshold=None):
+    def score(self, captions, threshold=None, jobs=1):
         n = len(captions)
         return pd.DataFrame(
             {"probability": np.full(n, 0.8), "label": 1, "status": "scored", "contacts": ""}
@@ -243,12 +243,23 @@ def test_predict_on_dev_zero_is_one_line_not_a_memory_error(predict, tmp_path, n
     one_line_error(code, err, name)
 
 
-def test_predict_refuses_posts_past_the_documented_size(predict, tmp_path, monkeypatch):
+def test_predict_refuses_posts_read_whole_past_the_documented_size(predict, tmp_path, monkeypatch):
+    monkeypatch.setattr(cli, "MAX_POSTS_BYTES", 1000)
+    path = tmp_path / "many.csv"
+    path.write_text("id,caption\n" + "".join(f"{i},{'x' * 50}\n" for i in range(40)))
+    code, err = predict(path)
+    one_line_error(code, err, "many.csv", "larger than 1000 bytes")
+
+
+def test_predict_streams_a_jsonl_file_past_that_size(predict, tmp_path, monkeypatch):
+    # A regular JSON Lines file is read a chunk at a time: its size is not capped.
     monkeypatch.setattr(cli, "MAX_POSTS_BYTES", 1000)
     path = tmp_path / "many.jsonl"
     path.write_text("".join(json.dumps({"id": i, "caption": "x" * 50}) + "\n" for i in range(40)))
-    code, err = predict(path)
-    one_line_error(code, err, "many.jsonl", "more than 1000 bytes")
+    out = tmp_path / "scores.csv"
+    code, err = predict(path, "-o", out)
+    assert code == 0, err
+    assert len(out.read_text().splitlines()) == 41
 
 
 def test_a_jsonl_line_without_end_is_refused(tmp_path, monkeypatch):

@@ -67,3 +67,38 @@ def test_bad_posts_file_names_file_row_and_field(tiny_run, tmp_path):
         "predict", "--model", str(tiny_run / "results/models/with_hashtags/svm"), str(bad)
     )
     assert proc.returncode == 2 and "bad.jsonl: row 2: field 'id'" in proc.stderr
+
+
+def test_posts_scored_in_chunks_equal_one_batch(tiny_run, tmp_path, monkeypatch):
+    from dealerdetect import cli
+
+    posts = tmp_path / "posts.jsonl"
+    posts.write_text("".join(json.dumps(p) + "\n" for p in NEW_POSTS * 3))
+    model = str(tiny_run / "results/models/with_hashtags/svm")
+    whole, chunked = tmp_path / "whole.csv", tmp_path / "chunked.csv"
+    assert cli.main(["predict", "--model", model, str(posts), "-o", str(whole)]) == 0
+    original = cli.iter_new_posts
+    monkeypatch.setattr(cli, "iter_new_posts", lambda path: original(path, chunk=2))
+    assert (
+        cli.main(["predict", "--model", model, str(posts), "-o", str(chunked), "--jobs", "2"]) == 0
+    )
+    assert chunked.read_bytes() == whole.read_bytes()
+
+
+def test_a_bad_row_late_in_the_file_writes_no_scores(tiny_run, tmp_path):
+    posts = tmp_path / "posts.jsonl"
+    lines = [json.dumps({"id": f"p{i}", "caption": "hello #xanax"}) for i in range(50)]
+    posts.write_text("\n".join([*lines, '{"id": null, "caption": "x"}']) + "\n")
+    out = tmp_path / "scores.csv"
+    out.write_text("an earlier run's scores\n")
+    model = str(tiny_run / "results/models/with_hashtags/svm")
+    proc = run_cli("predict", "--model", model, str(posts), "-o", str(out), "--force")
+    assert proc.returncode == 2 and "row 51: field 'id'" in proc.stderr, proc.stderr
+    assert out.read_text() == "an earlier run's scores\n"  # untouched: the run stopped first
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["posts.jsonl", "scores.csv"]
+
+
+@pytest.mark.parametrize("jobs", ["0", "-1", "two"])
+def test_jobs_must_be_a_whole_number_of_at_least_one(jobs):
+    proc = run_cli("predict", "--model", "m", "p.jsonl", "--jobs", jobs)
+    assert proc.returncode == 2 and "--jobs" in proc.stderr and "Traceback" not in proc.stderr

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
+import os
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -29,6 +33,57 @@ def _post_id(value, path: Path, row: int) -> str:
     return str(value)
 
 
+def _jsonl_rows(path: Path, max_bytes: int | None = None) -> Iterator[dict]:
+    for row, d in json_objects(path, max_bytes=max_bytes):
+        if "id" not in d:
+            raise PostFormatError(path, row, "id", "missing")
+        caption = d.get("caption", "")
+        if caption is not None and not isinstance(caption, str):
+            raise PostFormatError(path, row, "caption", "expected a string")
+        yield {"id": _post_id(d["id"], path, row), "caption": caption or ""}
+
+
+def _csv_rows(path: Path) -> list[dict]:
+    from .collection.files import read_csv_table
+
+    header, table = read_csv_table(path, max_bytes=MAX_POSTS_BYTES)
+    for col in ("id", "caption"):
+        if col not in header:
+            raise PostFormatError(path, 1, col, f"missing column; header: {header}")
+    i, j = header.index("id"), header.index("caption")
+    return [
+        {
+            "id": _post_id(cells[i] if i < len(cells) else "", path, row),
+            "caption": cells[j] if j < len(cells) else "",
+        }
+        for row, cells in table
+    ]
+
+
+def iter_new_posts(path: Path, chunk: int = 20_000) -> Iterator[pd.DataFrame]:
+    """New posts in frames of at most ``chunk`` rows, checked as :func:`read_new_posts` checks
+    them. A regular JSON Lines file is checked whole first and then read again a chunk at a
+    time, so a bad row stops the run before any score is written and memory stays bounded by
+    the chunk, whatever the file's size; a CSV file, or a pipe or device, is read whole, so it
+    may hold at most ``MAX_POSTS_BYTES``."""
+    if path.suffix.lower() != ".csv" and path.is_file():
+        if not any(True for _ in _jsonl_rows(path)):
+            raise PostFormatError(path, 1, "<file>", "no posts to score")
+        rows = _jsonl_rows(path)
+    else:
+        rows = iter(
+            _csv_rows(path)
+            if path.suffix.lower() == ".csv"
+            else list(_jsonl_rows(path, MAX_POSTS_BYTES))
+        )
+    first = True
+    while batch := list(itertools.islice(rows, chunk)):
+        first = False
+        yield pd.DataFrame(batch, columns=["id", "caption"])
+    if first:
+        raise PostFormatError(path, 1, "<file>", "no posts to score")
+
+
 def read_new_posts(path: Path) -> pd.DataFrame:
     """New posts as JSON Lines ({"id", "caption"}, other fields ignored) or CSV (id, caption).
 
@@ -36,33 +91,7 @@ def read_new_posts(path: Path) -> pd.DataFrame:
     that cannot be used (no id, an id that is null, true/false or empty) is a
     :class:`PostFormatError` naming the file, row and field.
     """
-    from .collection.files import read_csv_table
-
-    if path.suffix.lower() == ".csv":
-        header, table = read_csv_table(path, max_bytes=MAX_POSTS_BYTES)
-        for col in ("id", "caption"):
-            if col not in header:
-                raise PostFormatError(path, 1, col, f"missing column; header: {header}")
-        i, j = header.index("id"), header.index("caption")
-        rows = [
-            {
-                "id": _post_id(cells[i] if i < len(cells) else "", path, row),
-                "caption": cells[j] if j < len(cells) else "",
-            }
-            for row, cells in table
-        ]
-    else:
-        rows = []
-        for row, d in json_objects(path, max_bytes=MAX_POSTS_BYTES):
-            if "id" not in d:
-                raise PostFormatError(path, row, "id", "missing")
-            caption = d.get("caption", "")
-            if caption is not None and not isinstance(caption, str):
-                raise PostFormatError(path, row, "caption", "expected a string")
-            rows.append({"id": _post_id(d["id"], path, row), "caption": caption or ""})
-    if not rows:
-        raise PostFormatError(path, 1, "<file>", "no posts to score")
-    return pd.DataFrame(rows, columns=["id", "caption"])
+    return pd.concat(list(iter_new_posts(path)), ignore_index=True)
 
 
 def _probability(text: str) -> float:
@@ -73,6 +102,17 @@ def _probability(text: str) -> float:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
     if not 0 < value < 1:  # also false for nan
         raise argparse.ArgumentTypeError(f"must be strictly between 0 and 1, got {text!r}")
+    return value
+
+
+def _positive(text: str) -> int:
+    """--jobs: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {text!r}")
     return value
 
 
@@ -132,7 +172,8 @@ def build_parser() -> argparse.ArgumentParser:
         "posts",
         type=Path,
         help="new posts: JSON Lines with 'id' and 'caption' per line, or a CSV with id,caption "
-        f"columns; ids are non-empty strings or integers; at most {MAX_POSTS_MIB} MiB",
+        f"columns; ids are non-empty strings or integers; a JSON Lines file of any size is read a "
+        f"chunk at a time, a CSV file or a pipe at most {MAX_POSTS_MIB} MiB",
     )
     p.add_argument(
         "--output",
@@ -153,6 +194,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="probability above which a post is labelled 1, strictly between 0 and 1 "
         "(default: the study's cv.threshold)",
     )
+    p.add_argument(
+        "--jobs",
+        type=_positive,
+        default=None,
+        help="processes that redact and clean the posts (default: every core this process may "
+        "use); the scores are the same whatever the number",
+    )
     return parser
 
 
@@ -167,14 +215,13 @@ def _fail(message: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from dealerdetect.privacy.csvsafe import to_csv
-
     from .predict import Scorer
 
     try:
         check_paths(args.posts, args.output, args.force)
         args.output = None if args.output is None else Path(args.output)
-        posts = read_new_posts(args.posts)  # PostFormatError is a ValueError
+        chunks = iter_new_posts(args.posts)
+        first = next(chunks)  # every row of a JSON Lines file checked before any work
     except LOAD_ERRORS as err:
         return _fail(str(err))
     try:
@@ -184,23 +231,51 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(f"--model {args.model}: cannot load the saved model: {why}")
     for warning in scorer.warnings():
         print(f"dealerdetect: warning: {warning}", file=sys.stderr)
-    result = pd.concat(
-        [posts[["id"]], scorer.score(posts["caption"].tolist(), args.threshold)], axis=1
-    )
-    # Ids come from the user's posts: written so a spreadsheet opening the file runs nothing.
-    if args.output:
+    jobs = args.jobs or len(os.sched_getaffinity(0))
+    if not args.output:
+        _score_chunks(scorer, itertools.chain([first], chunks), args.threshold, jobs, sys.stdout)
+        return 0
+    # Scores go to a file of their own beside --output, renamed over it only when complete.
+    fd, partial = tempfile.mkstemp(prefix=f".{args.output.name}.", dir=args.output.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            n, total = _score_chunks(
+                scorer, itertools.chain([first], chunks), args.threshold, jobs, fh
+            )
+        os.replace(partial, args.output)
         # What scored the posts, warnings included, beside the scores.
-        meta = sidecar(args.output)
-        try:
-            to_csv(result, args.output)
-            meta.write_text(json.dumps(scorer.metadata(args.threshold), indent=1), encoding="utf-8")
-        except OSError as err:
-            return _fail(f"--output {args.output}: {err.strerror or err}")
-        n = int((result["status"] == "scored").sum())
-        print(f"scored {n} of {len(result)} posts -> {args.output}", file=sys.stderr)
-    else:
-        to_csv(result, sys.stdout)
+        sidecar(args.output).write_text(
+            json.dumps(scorer.metadata(args.threshold), indent=1), encoding="utf-8"
+        )
+    except OSError as err:
+        return _fail(f"--output {args.output}: {err.strerror or err}")
+    finally:
+        if os.path.exists(partial):
+            os.unlink(partial)
+    print(f"scored {n} of {total} posts -> {args.output}", file=sys.stderr)
     return 0
+
+
+def _score_chunks(scorer, chunks, threshold, jobs: int, out) -> tuple[int, int]:
+    """Score each chunk of posts and write its rows (the header once): (scored, total)."""
+    from dealerdetect.privacy.csvsafe import to_csv
+
+    scored = total = 0
+    for i, posts in enumerate(chunks):
+        result = pd.concat(
+            [
+                posts[["id"]],
+                scorer.score(posts["caption"].tolist(), threshold, jobs=jobs).set_index(
+                    posts.index
+                ),
+            ],
+            axis=1,
+        )
+        # Ids come from the user's posts: written so a spreadsheet opening the file runs nothing.
+        to_csv(result, out, header=i == 0)
+        scored += int((result["status"] == "scored").sum())
+        total += len(result)
+    return scored, total
 
 
 if __name__ == "__main__":

@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dealerdetect.preprocessing.steps import featurize
+from dealerdetect.preprocessing.steps import featurize, prepare_posts
+from dealerdetect.stopwords import load_stopwords
 from dealerdetect.study import registry
 
-from .characterization import contact_kinds
 from .models.bundle import load_bundle, save_bundle
 from .models.interface import make_model
 
@@ -95,7 +95,7 @@ class Scorer:
             "warnings": self.warnings(),
         }
 
-    def features(self, captions: list[str]) -> pd.DataFrame:
+    def features(self, captions: list[str], jobs: int = 1, prepared=None) -> pd.DataFrame:
         """The variant's inputs for each caption, built exactly as for the training posts."""
         return featurize(
             captions,
@@ -103,12 +103,21 @@ class Scorer:
             self.meta["preprocessing"],
             self.vocab,
             phone_regions=self.meta.get("phone_regions"),
+            jobs=jobs,
+            prepared=prepared,
         )
 
-    def score(self, captions: list[str], threshold: float | None = None) -> pd.DataFrame:
-        """Per caption: probability and label at the threshold, or why it was not scored."""
+    def score(
+        self, captions: list[str], threshold: float | None = None, jobs: int = 1
+    ) -> pd.DataFrame:
+        """Per caption: probability and label at the threshold, or why it was not scored, and
+        the kinds of contact detail found. ``jobs``: processes that redact and clean a large
+        batch (the scores are the same whatever ``jobs``)."""
         threshold = self.meta["threshold"] if threshold is None else threshold
-        feats = self.features(captions)
+        sw = load_stopwords(self.meta["preprocessing"].get("stopwords", "english"))
+        regions = self.meta.get("phone_regions")
+        prepared = prepare_posts(list(captions), sw, regions, kinds=True, jobs=jobs)
+        feats = self.features(captions, prepared=prepared)
         scorable = feats["text"].str.len() > 0
         out = pd.DataFrame(
             {"probability": np.nan, "label": pd.NA, "status": "scored"}, index=feats.index
@@ -118,6 +127,5 @@ class Scorer:
             p = self.model.score(feats[scorable])
             out.loc[scorable, "probability"] = p
             out.loc[scorable, "label"] = (p > threshold).astype(int)
-        regions = self.meta.get("phone_regions")
-        out["contacts"] = [",".join(sorted(contact_kinds(c or "", regions))) for c in captions]
+        out["contacts"] = [kinds for _toks, _lang, kinds in prepared]
         return out

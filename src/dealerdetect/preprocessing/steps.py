@@ -78,6 +78,13 @@ def clean(text: str, stopwords: frozenset[str], language: str | None = None) -> 
     that language's stopword list. The one tokenizer: the study, the LSTM's dictionary and
     predict all call it.
     """
+    return _clean(text, stopwords, language)[0]
+
+
+def _clean(
+    text: str, stopwords: frozenset[str], language: str | None, probe: frozenset[str] = frozenset()
+) -> tuple[list[str], bool]:
+    """:func:`clean`, and whether a token it kept is in ``probe`` (one pass for both)."""
     # Case-fold and normalise before tokenising, so a second pass finds the same tokens.
     text = unicodedata.normalize("NFKC", URL_RE.sub(" ", text or "")).lower()
     # NFKC splits Thai and Lao SARA AM into NIKHAHIT + SARA AA, which no dictionary spells.
@@ -88,19 +95,23 @@ def clean(text: str, stopwords: frozenset[str], language: str | None = None) -> 
     # default study) takes the paper's rule exactly.
     special = tokens.needs_script_rules(text)
     japanese = special and tokens.is_japanese(text)
-    out = []
+    out, hit = [], False
     for m in (mark_token_re() if special else TOKEN_RE).finditer(text):
         tok = m.group(0)
-        if tok.replace("’", "'") in sw:
+        key = tok.replace("’", "'")
+        if key in sw:
             continue
+        hit = hit or key in probe
         tok = tok.replace("'", "").replace("’", "")
         if tok == "#" or not tok:
             continue
         if not (special and tokens.has_spaceless(tok)):
             out.append(tok)
             continue
-        out.extend(p for p in tokens.split_token(tok, japanese) if p not in sw and p != "#")
-    return out
+        parts = [p for p in tokens.split_token(tok, japanese) if p not in sw and p != "#"]
+        hit = hit or any(p in probe for p in parts)
+        out.extend(parts)
+    return out, hit
 
 
 def is_hashtag(token: str) -> bool:
@@ -165,6 +176,71 @@ def add_indexes(
     return frame
 
 
+@lru_cache(maxsize=8)
+def _other_stopwords(base: frozenset[str]) -> frozenset[str]:
+    """The words of every other language's list not in ``base``: a text none of whose tokens
+    is one is cleaned alike whatever its language."""
+    out: frozenset[str] = frozenset()
+    for name in sorted(set(LANGUAGE_STOPWORDS.values()) - {"english"}):
+        out = out | load_stopwords(name)
+    return out - base
+
+
+# The settings of the processes that prepare posts for predict (set by _start_worker).
+_WORKER: dict = {}
+
+
+def _start_worker(stopwords: frozenset[str], phone_regions, kinds: bool) -> None:
+    _WORKER.update(stopwords=stopwords, regions=phone_regions, kinds=kinds)
+
+
+def _prepare(caption: str) -> tuple[list[str], str | None, str | None]:
+    """One new post for scoring: its tokens (redacted, step 2), its language where that changes
+    the tokens (None where it cannot), and its contact kinds (joined by ",")."""
+    from dealerdetect.preprocessing.language import identify
+    from dealerdetect.privacy.contacts import contact_kinds
+    from dealerdetect.privacy.redaction import redact
+
+    sw, regions = _WORKER["stopwords"], _WORKER["regions"]
+    caption = caption or ""
+    text = redact(caption, regions)
+    toks, other = _clean(text, sw, None, _other_stopwords(sw))
+    language = None
+    # The language only adds its stopword list; identifying it (py3langid, the costly part)
+    # changes nothing where no token is on another language's list.
+    if other:
+        language = identify(text)
+        toks = clean(text, sw, language)
+    # Right after redact, which read the same caption: the contact detector's cache answers.
+    kinds = ",".join(sorted(contact_kinds(caption, regions))) if _WORKER["kinds"] else None
+    return toks, language, kinds
+
+
+# Below this many posts one process is faster than starting the others.
+PARALLEL_MIN_POSTS = 2000
+
+
+def prepare_posts(
+    captions: list[str],
+    stopwords: frozenset[str],
+    phone_regions=None,
+    kinds: bool = False,
+    jobs: int = 1,
+) -> list[tuple[list[str], str | None, str | None]]:
+    """:func:`_prepare` for each caption, on ``jobs`` processes for a large batch (forked, so
+    the loaded tables are shared); the result is the same whatever ``jobs``."""
+    import multiprocessing as mp
+
+    _start_worker(stopwords, phone_regions, kinds)
+    if jobs <= 1 or len(captions) < PARALLEL_MIN_POSTS or "fork" not in mp.get_all_start_methods():
+        return [_prepare(c) for c in captions]
+    ctx = mp.get_context("fork")
+    with ctx.Pool(
+        jobs, initializer=_start_worker, initargs=(stopwords, phone_regions, kinds)
+    ) as pool:
+        return pool.map(_prepare, captions, chunksize=max(64, len(captions) // (jobs * 8)))
+
+
 def featurize(
     captions: list[str],
     variant: str,
@@ -172,24 +248,33 @@ def featurize(
     vocab: dict[str, int] | None = None,
     phone_regions=None,
     picture_texts: list[str] | None = None,
+    jobs: int = 1,
+    prepared: list | None = None,
 ) -> pd.DataFrame:
     """New posts as the model of ``variant`` saw its training posts: redacted, cleaned (step 2),
     split into the variant's text and, with a dictionary, indexed (step 3). ``picture_texts``:
-    the text read from each post's picture (redacted here like the caption). Used by predict;
-    the study's own posts take the same functions inside :func:`preprocess`."""
-    from dealerdetect.preprocessing.language import identify
+    the text read from each post's picture (redacted here like the caption). ``jobs``: processes
+    for a large batch; ``prepared``: :func:`prepare_posts` of the captions, where already made.
+    The column ``language`` is identified only where it changes the tokens (else None). Used by
+    predict; the study's own posts take the same functions inside :func:`preprocess`."""
     from dealerdetect.privacy.redaction import redact
 
     sw = load_stopwords(settings.get("stopwords", "english"))
-    texts = [redact(c or "", phone_regions) for c in captions]
-    languages = [identify(t) for t in texts]
-    toks = [clean(t, sw, lang) for t, lang in zip(texts, languages, strict=True)]
+    if prepared is None:
+        prepared = prepare_posts(list(captions), sw, phone_regions, jobs=jobs)
+    toks = [p[0] for p in prepared]
+    languages = [p[1] for p in prepared]
     pics = None
     if picture_texts is not None:
-        pics = [
-            picture_tokens(redact(p or "", phone_regions), sw, lang)
-            for p, lang in zip(picture_texts, languages, strict=True)
-        ]
+        from dealerdetect.preprocessing.language import identify
+
+        pics = []
+        for i, pic in enumerate(picture_texts):
+            pic = redact(pic or "", phone_regions)
+            if languages[i] is None and _clean(pic, sw, None, _other_stopwords(sw))[1]:
+                # The caption's language decides the picture's stopwords too.
+                languages[i] = identify(redact(captions[i] or "", phone_regions))
+            pics.append(picture_tokens(pic, sw, languages[i]))
     views = token_views(pd.Series(toks, dtype=object), picture_tokens=pics)
     views["language"] = languages
     views["text"] = views[registry.variant(variant).text_column]
