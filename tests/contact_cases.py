@@ -10,10 +10,10 @@ from dealerdetect.text import normalize
 DATA = Path(__file__).parent / "data" / "contact_forms"
 
 
-def load_forms() -> list[tuple[str, str, str, str]]:
+def load_forms(name: str = "forms.tsv") -> list[tuple[str, str, str, str]]:
     """(family, kind, must_not_survive, text) per case; "\\n" in the text is a line break."""
     rows = []
-    for line in (DATA / "forms.tsv").read_text(encoding="utf-8").splitlines():
+    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         family, kind, secret, text = line.split("\t", 3)
@@ -21,8 +21,8 @@ def load_forms() -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def load_benign() -> list[str]:
-    lines = (DATA / "benign.txt").read_text(encoding="utf-8").splitlines()
+def load_benign(name: str = "benign.txt") -> list[str]:
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
     return [t for t in lines if t.strip() and not t.startswith("#")]
 
 

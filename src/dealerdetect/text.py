@@ -24,6 +24,9 @@ Public API:
         * letter-spaced words joined ("W I C K R", "w.i.c.k.r");
         * leet digits and symbols in app names read as letters ("W1ckr", "t3legram", "$ignal");
         * a letter O, I or l among the digits of a number read as a digit ("555-2O1-3344");
+          digits written as words ("five five five...", "cinco..."), as roman numerals
+          (a run of them), dingbat or circled digits, and vanity toll-free numbers
+          ("1-800-XAN-BARS") read as digits;
         * with ``join_lines``: a line break inside a word or number removed ("plug\\ndaddy99"),
           which the detectors try as a second reading.
         The map back is kept as pieces (ASCII runs, folded characters, each pass's edits),
@@ -51,6 +54,7 @@ import unicodedata
 from dataclasses import dataclass
 
 import emoji
+import phonenumbers
 from confusable_homoglyphs import categories as _cats
 from confusable_homoglyphs import confusables as _conf
 
@@ -96,6 +100,15 @@ _EXTRA = {"。": ".", "｡": ".", "・": ".", "＠": "@", "﹫": "@"}
 
 
 _SMALL_CAP_RE = re.compile(r"LATIN LETTER SMALL CAPITAL ([A-Z])")
+# Letters of other alphabets and currency or typographic symbols that TR39 does not fold but
+# that dealers use as leet for a Latin letter ("wιcкя", "†elegram", "₩ickr", "ŦɆŁɆ₲ⱤȺM").
+_SYMBOL_LETTERS = dict(
+    zip(
+        "яЯωɯ†‡₩ŦŧɆɇŁł₲ⱤɽȺⱥ₳฿₵₭₦₱₴₮ɄʉӾɎɏⱫⱬĐđ₥ℓ",
+        "rrwwttwttelllgrraaabcknpstuuxyyzzddml",
+        strict=True,
+    )
+)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -105,6 +118,8 @@ def _fold_char(ch: str) -> str:
         return ch
     if ch in _EXTRA:
         return _EXTRA[ch]
+    if ch in _SYMBOL_LETTERS:
+        return _SYMBOL_LETTERS[ch]
     if unicodedata.category(ch) == "Nd":
         return str(unicodedata.digit(ch))
     base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
@@ -225,7 +240,17 @@ def _base(text: str) -> tuple[str, _Base | None]:
             out.append(text[pos : m.start()])  # ASCII as it is: the fast path
             pieces.append((n, n + m.start() - pos, pos, True))
             n += m.start() - pos
-        for i in range(m.start(), m.end()):
+        i = m.start()
+        while i < m.end():
+            ctx = _context_fold(text, i, m.end())
+            if ctx is not None:
+                for k, got in enumerate(ctx[1]):
+                    if got:
+                        out.append(got)
+                        pieces.append((n, n + len(got), i + k, False))
+                        n += len(got)
+                i = ctx[0]
+                continue
             got = _fold_one(text[i])
             if got.startswith(" ") and _between_digits(text, i):
                 got = " "  # "213 📞 555 📞 0193": an emoji as a separator inside a number
@@ -233,6 +258,7 @@ def _base(text: str) -> tuple[str, _Base | None]:
                 out.append(got)
                 pieces.append((n, n + len(got), i, False))
                 n += len(got)
+            i += 1
         pos = m.end()
     if pos < len(text):
         out.append(text[pos:])
@@ -248,12 +274,65 @@ def _between_digits(text: str, i: int) -> bool:
     return bool(before) and before[-1].isdigit() and bool(after) and after[0].isdigit()
 
 
+# Blank letters put between the letters of a word: the Hangul fillers are invisible (dropped),
+# the Braille blank shows as a space ("k⠀i⠀k" reads as letter-spaced "k i k").
+_FILLERS = {"\u3164": "", "\u115f": "", "\u1160": "", "\uffa0": "", "\u2800": " "}
+_TAG_RANGE = range(0xE0000, 0xE0080)
+_RI_RANGE = range(0x1F1E6, 0x1F200)
+_BLACK_FLAG = "\U0001f3f4"
+
+
+def _context_fold(text: str, i: int, end: int) -> tuple[int, list[str]] | None:
+    """Characters read with their neighbours, from ``text[i]`` to at most ``end``: the end of
+    the run and what each character reads as, or None for an ordinary character.
+
+    * Unicode tag characters (invisible) spell ASCII: a run of three or more is a hidden text
+      and is read as it ("hi" + tags "wickr: x"); one or two are padding, dropped. After a
+      black flag they name a subdivision's flag ("🏴 + gbeng"), dropped as before.
+    * Regional indicators: a run that is flags (pairs the emoji table knows, "🇺🇸🇬🇧") stays;
+      any other ("🇼🇮🇨🇰🇷", letters apart by blanks) reads as letters.
+    * A negative squared letter with the emoji selector ("🅰️") is an emoji, kept."""
+    cp = ord(text[i])
+    if cp in _TAG_RANGE:
+        j = i
+        while j < end and ord(text[j]) in _TAG_RANGE:
+            j += 1
+        hidden = j - i >= 3 and not (i > 0 and text[i - 1] == _BLACK_FLAG)
+        out = []
+        for k in range(i, j):
+            c = ord(text[k]) - 0xE0000
+            out.append(chr(c) if hidden and 0x20 <= c < 0x7F else "")
+        return j, out
+    if cp in _RI_RANGE:
+        j = i
+        while j < end and ord(text[j]) in _RI_RANGE:
+            j += 1
+        flags = (j - i) % 2 == 0 and all(
+            text[k : k + 2] in emoji.EMOJI_DATA for k in range(i, j, 2)
+        )
+        if flags:
+            return j, [_fold_one(text[k]) for k in range(i, j)]
+        return j, [chr(ord("a") + ord(text[k]) - 0x1F1E6) for k in range(i, j)]
+    if 0x1F170 <= cp <= 0x1F189 and text[i + 1 : i + 2] == "\ufe0f":
+        return i + 1, [text[i]]
+    return None
+
+
 @functools.lru_cache(maxsize=8192)
 def _fold_one(ch: str) -> str:
     """What one non-ASCII character reads as: dropped (format characters, combining marks,
     variation selectors), an app word for an app emoji, else NFKC and look-alike folding."""
     if unicodedata.category(ch) in ("Cf", "Mn", "Me") or unicodedata.combining(ch):
         return ""  # zero-width spaces and joiners, bidi controls, accents on their own
+    if ch in _FILLERS:
+        return _FILLERS[ch]
+    cp = ord(ch)
+    if 0x2160 <= cp <= 0x2168 or 0x2170 <= cp <= 0x2178:
+        return str(int(unicodedata.numeric(ch)))  # "ⅤⅤⅤ Ⅱ0Ⅰ": a roman numeral for a digit
+    if 0x1F150 <= cp <= 0x1F169 or 0x1F170 <= cp <= 0x1F189:
+        return chr(ord("a") + (cp - 0x1F150) % 32)  # negative circled and squared letters
+    if unicodedata.category(ch) == "No" and unicodedata.digit(ch, None) is not None:
+        return str(unicodedata.digit(ch))  # dingbat and circled digits ("➎", "❷", "⓿")
     word = _EMOJI_APPS.get(ch)
     if word is not None:
         return f" {word} "
@@ -336,6 +415,51 @@ LEET_KEYS_RE = re.compile(
 # letters and the usual separators, at least five of them real digits.
 _DIGITISH_RE = re.compile(r"(?<![A-Za-z0-9])[0-9OoIl](?:[-. ()]{0,2}[0-9OoIl]){6,}(?![A-Za-z0-9])")
 _DIGIT_FOR = str.maketrans("OoIl", "0011")
+
+# Digits written as words, English and Spanish, alone or glued to digits ("five five five two
+# oh one...", "cinco cinco cinco...", "5five5 2o1 33four4"): a run of three or more such
+# tokens apart by blanks, dots, commas or dashes. Only a run with three number words or more
+# and 9 to 15 digits in all is read as digits, so counted prose ("one, two, three") stays.
+_NUMBER_WORDS = {
+    **dict.fromkeys(("zero", "oh", "o", "cero"), "0"),
+    **dict.fromkeys(("one", "uno", "una"), "1"),
+    **dict.fromkeys(("two", "dos"), "2"),
+    **dict.fromkeys(("three", "tres"), "3"),
+    **dict.fromkeys(("four", "cuatro"), "4"),
+    **dict.fromkeys(("five", "cinco"), "5"),
+    **dict.fromkeys(("six", "seis"), "6"),
+    **dict.fromkeys(("seven", "siete"), "7"),
+    **dict.fromkeys(("eight", "ocho"), "8"),
+    **dict.fromkeys(("nine", "nueve"), "9"),
+}
+_NUMBER_WORD = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+# Each token is digits and number words glued; no number word is a prefix of another that the
+# rest of a token could complete, so a token is read one way and the scan stays linear.
+_NUMBER_PIECE_RE = re.compile(rf"[0-9]|{_NUMBER_WORD}", re.IGNORECASE)
+_NUMBER_TOKEN = rf"(?:[0-9]|{_NUMBER_WORD})+(?![A-Za-z0-9])"
+_NUMBER_RUN_RE = re.compile(
+    rf"(?<![A-Za-z0-9]){_NUMBER_TOKEN}(?:[ \t.,\-/]{{1,3}}{_NUMBER_TOKEN}){{2,}}", re.IGNORECASE
+)
+# Digits as roman numerals, one numeral a digit and "O" for zero ("V V V - II O I - III ..."):
+# a run of seven or more numerals and digits with five numerals at least, so "Chapter IV" or
+# "Part III, section II" stay as they are.
+_ROMAN_DIGITS = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5", "VI": "6", "VII": "7"}
+_ROMAN_DIGITS |= {"VIII": "8", "IX": "9", "O": "0"}
+_ROMAN_TOKEN = r"(?:VIII|VII|VI|IV|IX|V|III|II|I|O|[0-9]{1,4})(?![A-Za-z0-9])"
+_ROMAN_RUN_RE = re.compile(
+    rf"(?<![A-Za-z0-9]){_ROMAN_TOKEN}(?:[ \t.,\-/]{{1,3}}{_ROMAN_TOKEN}){{6,}}"
+)
+_ROMAN_PIECE_RE = re.compile(r"[A-Z0-9]+")
+# A North-American toll-free vanity number ("1-800-XAN-BARS", "1 (888) PLUG-RX1"): after the
+# 8xx code, seven letters and digits in one group or in groups of three and four, at least
+# three letters, read on the phone keypad. Without a "1" or brackets the code must be followed
+# by "-" or ".", so a dose ("800 mg") is never a number.
+_VANITY_RE = re.compile(
+    r"(?<![A-Za-z0-9])(?:(?P<one>\+?1[ .\-]?\(?|\()8(?:00|33|44|55|66|77|88)\)?[ .\-]?"
+    r"|8(?:00|33|44|55|66|77|88)[.\-])"
+    r"(?P<rest>[A-Za-z0-9]{7}|[A-Za-z0-9]{3}[ .\-][A-Za-z0-9]{4}|[A-Za-z0-9]{4}[ .\-][A-Za-z0-9]{3})"
+    r"(?![A-Za-z0-9])"
+)
 _LINE_BREAK_RE = re.compile(r"(?<=[A-Za-z0-9@._\-])[ \t]*\r?\n[ \t\r\n]*(?=[A-Za-z0-9@._\-])")
 
 
@@ -392,6 +516,49 @@ def _leet(m):
     return [(m.start(word), m.end(word), fixed)]
 
 
+def _number_words(m):
+    edits, words = [], 0
+    for p in _NUMBER_PIECE_RE.finditer(m.group()):
+        if not p.group().isdigit():
+            words += 1
+            edits.append(
+                (m.start() + p.start(), m.start() + p.end(), _NUMBER_WORDS[p.group().lower()])
+            )
+    digits = sum(len(rep) for *_, rep in edits) + sum(c.isdigit() for c in m.group())
+    if words < 3 or not 9 <= digits <= 15:
+        return None
+    # Counting ("one two three ... nine") is no number.
+    read = "".join(
+        _NUMBER_WORDS.get(p.group().lower(), p.group())
+        for p in _NUMBER_PIECE_RE.finditer(m.group())
+    )
+    if read in "0123456789" or read in "9876543210" or read in "123456789":
+        return None
+    return edits
+
+
+def _roman(m):
+    pieces = list(_ROMAN_PIECE_RE.finditer(m.group()))
+    numerals = [p for p in pieces if p.group() in _ROMAN_DIGITS]
+    digits = len(numerals) + sum(len(p.group()) for p in pieces if p.group().isdigit())
+    if len(numerals) < 5 or not 9 <= digits <= 15:
+        return None
+    return [
+        (m.start() + p.start(), m.start() + p.end(), _ROMAN_DIGITS[p.group()]) for p in numerals
+    ]
+
+
+def _vanity(m):
+    rest = m.group("rest")
+    if sum(c.isalpha() for c in rest) < 3:
+        return None
+    keyed = phonenumbers.convert_alpha_characters_in_number(rest)
+    if len(rest) == 8:  # grouped as a number is: "PLUG-RX1" -> "758-4791"
+        digits = keyed.replace(rest[4] if not rest[4].isalnum() else rest[3], "")
+        keyed = f"{digits[:3]}-{digits[3:]}"
+    return [(m.start("rest"), m.end("rest"), keyed)]
+
+
 def _digitish(m):
     run = m.group()
     if sum(c.isdigit() for c in run) < 5 or run.isdigit():
@@ -430,7 +597,14 @@ def normalize(text: str, join_lines: bool = False) -> Normalized:
     """The detection text of ``text`` with its map back (see the module docstring)."""
     text = str(text)
     out, base = _base(text)
-    passes = [(SPACED_RE, _spaced), (_LEET_RE, _leet), (_DIGITISH_RE, _digitish)]
+    passes = [
+        (_NUMBER_RUN_RE, _number_words),
+        (_ROMAN_RUN_RE, _roman),
+        (_VANITY_RE, _vanity),
+        (SPACED_RE, _spaced),
+        (_LEET_RE, _leet),
+        (_DIGITISH_RE, _digitish),
+    ]
     if join_lines:
         passes.insert(0, (_LINE_BREAK_RE, _lines))
     layers = []

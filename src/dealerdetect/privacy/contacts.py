@@ -25,7 +25,14 @@ Public API:
           "telegram from grandma", "kik-off at 3", "snap of the game" are not contacts.
           Short forms ("snap", "sc", "tg", "tele") need ":"/"-"/an arrow, an "@", or a lead such
           as "add me on" before the handle. "ig: name" is a "handle".
-        * Phone numbers come from Google's libphonenumber (``phones.find_phones``).
+        * Phone numbers come from Google's libphonenumber (``phones.find_phones``); numbers in
+          words, roman numerals, dingbat digits and vanity numbers are digits to it
+          (``text.normalize``).
+        * Some ids count whatever is around them: a WeChat "wxid_", a Session id, a Cash App
+          "$cashtag" that looks like a handle or follows a payment word, a drawing in block
+          characters. "signal:" or "line:" before a sentence is a label, not an app.
+        * Text written so that it does not read is read as it spells: a base64 token, a line
+          written backwards or upside down (``Contact.reading`` says which).
     contact_kinds(text, phone_regions=None) -> set[str]
         The kinds found, plus "phone" when an app was given as a number.
     contact_values(text, phone_regions=None) -> list[tuple[str, str]]
@@ -36,13 +43,21 @@ Public API:
 
 from __future__ import annotations
 
+import base64
+import binascii
 import bisect
 import functools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from dealerdetect.privacy.phones import DEFAULT_PHONE_REGIONS, find_phones, regions_key, to_e164
+from dealerdetect.privacy.phones import (
+    DEFAULT_PHONE_REGIONS,
+    bracketed_country_code,
+    find_phones,
+    regions_key,
+    to_e164,
+)
 from dealerdetect.privacy.phones import _phones as _phone_spans
 from dealerdetect.stopwords import load_stopwords
 from dealerdetect.text import (
@@ -86,6 +101,8 @@ class Contact:
     start: int
     end: int
     detail: str = ""
+    # How the span was read when not as written: "base64", "reversed", "flipped" (upside down).
+    reading: str = field(default="", compare=False, repr=False)
 
 
 # --- messaging apps and handles --------------------------------------------------------------
@@ -102,8 +119,8 @@ _SEP_CHARS = (
 )
 # Filler words between the app and the handle: "wickr me @x", "wickr ID - x", "kik is x",
 # "微信号: x" (WeChat number), "카톡 아이디 x" (KakaoTalk ID).
-_FILLER = r"(?:me|id|is|at|name|username|user|handle|acc|account|only|channel|group|no)"
-_CJK_FILLER = r"(?:号码|號碼|号|號|帐号|帳號|账号|아이디|아이디는|ID)"
+_FILLER = r"(?:me|id|is|at|name|username|user|handle|acc|account|only|channel|group|no|page)"
+_CJK_FILLER = r"(?:号码|號碼|号|號|帐号|帳號|账号|아이디|아이디는|ID|是)"
 _SEP_RE = re.compile(
     rf"(?:[{_SEP_CHARS}]|(?<![A-Za-z0-9_]){_FILLER}(?![A-Za-z0-9_])|{_CJK_FILLER})*",
     re.IGNORECASE,
@@ -113,7 +130,7 @@ _SEP_RE = re.compile(
 _HANDLE_BODY = r"[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?"
 _HANDLE_END = r"(?![A-Za-z0-9_@]|['’][A-Za-z])"
 _HANDLE_RE = re.compile(rf"@?(?=[A-Za-z0-9_.]*[A-Za-z_]){_HANDLE_BODY}{_HANDLE_END}")
-_AT_GAP_RE = re.compile(r"@[ \t]{1,2}")
+_AT_GAP_RE = re.compile(r"@[ \t]{1,3}")
 # A QQ account is a number of five to eleven digits.
 _QQ_NUMBER_RE = re.compile(r"[1-9][0-9]{4,10}(?![0-9])")
 # Words that follow an app name in running text and are not handles ("hit me on wickr for
@@ -126,7 +143,7 @@ _NOT_HANDLES = frozenset(
     order orders our please pls plug plz preferred price prices quick safe same secure send so
     story text thanks that the then this to today too ty u ur us users via video we with works
     you your later vs was better bot tutorial bro bruh lol lmao tbh tho though rn
-    server servers pay wallet""".split()
+    server servers pay wallet boost""".split()
 )
 _PUNCT_RE = re.compile(r"[^\sA-Za-z0-9_]")  # a ":" "-" arrow or emoji, not only spaces/words
 _PLACEHOLDER_WORDS = frozenset({"url", "email", "phone", "handle"})
@@ -142,20 +159,23 @@ _STRONG_APPS = {
     "kik": r"kik(?:me)?",
     "whatsapp": r"whats\s?app|왓츠앱|ワッツアップ",
     "snapchat": r"snap[\s.\-]?chat|스냅챗",
-    "threema": r"threema",
-    "wechat": r"wechat|weixin|微信|威信|薇信|[Vv]信|위챗",
+    "threema": r"threema|3ma",
+    # "绿泡泡" (green bubbles): WeChat by its icon.
+    "wechat": r"wechat|weixin|微信|威信|薇信|[Vv]信|위챗|绿泡泡|綠泡泡",
     "discord": r"discord|디스코드",
     "kakaotalk": r"kakao\s?talk|카카오톡|카톡",
     "qq": r"扣扣",
 }
 _WEAK_APPS = {
     "telegram": r"tg|tele|飞机|飛機|纸飞机|紙飛機|텔레",
-    "snapchat": r"snap|sc|snapemoji",
-    "handle": r"ig|insta|instagram|phonemoji",
-    "signal": r"signal",
+    # Apps named by a euphemism: the ghost or the yellow app (Snapchat), the green bubble or
+    # "V" (WeChat); a payment app or a "backup" account names an account too.
+    "snapchat": r"snap|sc|snapemoji|ghost\s?app|yellow\s?app",
+    "handle": r"ig|insta|instagram|phonemoji|backup|back\s?up|bkup|venmo",
+    "signal": r"signal|sgnl",
     "session": r"session",
     "line": r"line|라인|ライン",
-    "wechat": r"vx|wx",
+    "wechat": r"vx|wx|green\s?bubble|v",
     "qq": r"qq",
     "kakaotalk": r"kakao|카카오",
 }
@@ -266,6 +286,10 @@ _NOT_OURS_RE = re.compile(
 # Two-letter forms ("tg", "sc" are also slang and place names) and app emoji need a handle
 # that looks like one: with a digit, "_", "." or "@" ("sc 👉 molly_plug", not "TG: thanksgiving").
 _SHORT_FORMS = frozenset({"tg", "sc", "vx", "wx", "qq"})
+_NEXT_TAG_RE = re.compile(r"[ \t]+#(?=[A-Za-z0-9_]*[0-9_])([A-Za-z0-9_]{3,30})(?![A-Za-z0-9_])")
+# Names that are also ordinary words or letters ("V for victory", "make a backup"): the handle
+# after them must look like one, or nothing is found.
+_HANDLE_LIKE_ONLY = frozenset({"v", "backup", "bkup"})
 _EMOJI_FORMS = frozenset(EMOJI_WORDS)
 _HANDLE_LIKE_RE = re.compile(r"@|[\d_.]")
 _IS_RE = re.compile(r"(?<![A-Za-z])is(?![A-Za-z])", re.IGNORECASE)
@@ -306,15 +330,19 @@ _GENERIC_TAG_HEADS = frozenset(
 
 # Links that open a chat on the app; the whole link identifies the account. Dots may be
 # written "(.)", "[dot]" or " dot ".
-_DOT = r"(?:\s*[\[({<]\s*(?:dot|\.)\s*[\])}>]\s*|\s+dot\s+|\.)"
+# ... or with blanks around it ("t . me / x").
+_DOT = r"(?:\s*[\[({<]\s*(?:dot|\.)\s*[\])}>]\s*|\s+dot\s+|[ \t]{0,2}\.[ \t]{0,2})"
 _APP_LINK_RE = re.compile(
     r"(?<![A-Za-z0-9_.])(?:https?://)?(?:www\.)?"
     rf"(?P<dom>wickr{_DOT}me|t{_DOT}me|telegram{_DOT}(?:me|dog)|wa{_DOT}me"
     rf"|api{_DOT}whatsapp{_DOT}com/send\?phone=|kik{_DOT}me|snapchat{_DOT}com/add"
-    rf"|tg://resolve\?domain=|signal{_DOT}me/#p|discord{_DOT}gg|line{_DOT}me/ti/p"
-    rf"|threema{_DOT}id|u{_DOT}wechat{_DOT}com)\s*/?(?<=[/=p])\s*[A-Za-z0-9_.+~-]*[A-Za-z0-9_]",
+    rf"|tg://resolve\?domain=|signal{_DOT}me/#(?:p|eu|u)|signal{_DOT}group/#"
+    rf"|discord{_DOT}gg|line{_DOT}me/ti/p"
+    rf"|threema{_DOT}id|u{_DOT}wechat{_DOT}com)\s*/?(?<=[/=p#])\s*[A-Za-z0-9_.+~-]*[A-Za-z0-9_]",
     re.IGNORECASE,
 )
+# A link's dot written with blanks ("t . me"): anchors for the app links.
+_SPACED_DOT_ME_RE = re.compile(rb"[ \t]\.[ \t]{0,2}me|\.[ \t]{1,2}me")
 _LINK_KIND = {
     "wickr": "wickr",
     "t": "telegram",
@@ -348,7 +376,9 @@ _SHORT_LINK_RE = re.compile(
 # 9400111899223344", "SKU 4006381333931". Numbers written with "+" are phones whatever the label.
 _NUMBER_LABEL_RE = re.compile(
     r"(?:\b(?:order|orders|invoice|ref|reference|tracking|track|upc|ean|isbn|sku|serial|item"
-    r"|batch|lot|po|receipt|transaction|txn|case|ticket|account|acct|iban|routing|model|part)"
+    r"|batch|lot|po|receipt|transaction|txn|case|ticket|account|acct|iban|routing|model|part"
+    # A meeting's number and PIN ("Zoom meeting ID 845 2291 3307", "Meet PIN 482 119 337#").
+    r"|meeting|webinar|conference|zoom|pin|passcode|access\s+code)"
     r"\s*(?:#|no\.?|nr\.?|num(?:ber)?|id|code)?\s*[:#.]?\s*|#\s*)$",
     re.IGNORECASE,
 )
@@ -359,9 +389,15 @@ _PROVIDERS = (
     r"(?:gmail|g?mail|yahoo|hotmail|outlook|live|aol|icloud|proton(?:mail)?|tutanota|qq|163|126)"
 )
 _LOCAL = r"(?<![A-Za-z0-9._%+\[-])[A-Za-z0-9._%+-]*[A-Za-z0-9_%+-]"
-_AT_BR = r"\s*[\[({<]\s*at\s*[\])}>]\s*"
-_DOT_BR = r"(?:\s*[\[({<]\s*(?:dot|\.)\s*[\])}>]\s*|\s+dot\s+)"
-_TLD = r"(?:com|net|org|me|ch|de|co\.uk|uk|ru|io|fr|nl|es|it|ca|au|in|cn|jp|kr|info|biz|cc)"
+# "at"/"dot" also in Spanish ("arroba", "punto").
+_AT_BR = r"\s*[\[({<]\s*(?:at|arroba)\s*[\])}>]\s*"
+_DOT_BR = r"(?:\s*[\[({<]\s*(?:dot|punto|\.)\s*[\])}>]\s*|\s+(?:dot|punto)\s+)"
+_TLD = (
+    rf"(?:com|net|org|me|ch|de|co(?:\.|{_DOT_BR})uk|uk|ru|io|fr|nl|es|it|ca|au|in|cn|jp|kr|info"
+    r"|biz|cc)"
+)
+# An emoji or bullet for "@" or "." ("rx🌀gmail⚫com", "rx 📧 proton 🔹 com"); "ⓐ" reads "a".
+_EMOJI_SIGN = r"(?:[\u2022\u00b7\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff]\ufe0f?)"
 _EMAIL_RE = re.compile(
     r"(?<![A-Za-z0-9.%+-])[A-Za-z0-9._%+-]*[A-Za-z0-9_%+-]@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
     r"\.[A-Za-z]{2,}(?![A-Za-z0-9])"
@@ -370,13 +406,26 @@ _EMAIL_RE = re.compile(
     rf"|{_LOCAL}(?:{_AT_BR}|\s?@\s?)[A-Za-z0-9-]+(?:(?:{_DOT_BR}|\s?\.\s?)[A-Za-z0-9-]+)*"
     rf"(?:{_DOT_BR}|\s?\.\s?){_TLD}(?![A-Za-z0-9])"
     # " at " with a known provider, or with " dot "
-    rf"|{_LOCAL}\s+at\s+{_PROVIDERS}(?:{_DOT_BR}|\s*\.\s*){_TLD}(?![A-Za-z0-9])"
-    # ... and with any domain only when the name looks like an address's ("plug.rx at x dot
-    # net"), not a word of prose ("the line at starbucks dot com")
-    rf"|(?<![A-Za-z0-9._%+\[-])(?=[A-Za-z0-9._%+-]*[0-9_.])[A-Za-z0-9._%+-]*[A-Za-z0-9_%+-]"
-    rf"\s+at\s+[A-Za-z0-9-]+{_DOT_BR}{_TLD}(?![A-Za-z0-9])",
+    rf"|{_LOCAL}\s+(?:at|arroba)\s+{_PROVIDERS}(?:{_DOT_BR}|\s*\.\s*){_TLD}(?![A-Za-z0-9])"
+    # an emoji for "@" and for "." with a known provider
+    rf"|{_LOCAL}\s?(?:{_EMOJI_SIGN}|(?<=\s)a(?=\s))\s?{_PROVIDERS}\s?(?:{_EMOJI_SIGN}|\.)\s?{_TLD}"
+    r"(?![A-Za-z0-9])"
+    # a known provider without a top-level domain ("rx@gmail", "rx arroba gmail"); after a
+    # bare " at " only when the name looks like an address's or a mail cue comes before
+    rf"|{_LOCAL}(?:\s?@\s?|{_AT_BR}|\s+arroba\s+){_PROVIDERS}(?![A-Za-z0-9.@-])"
+    rf"|(?P<bare>{_LOCAL}\s+at\s+{_PROVIDERS}(?![A-Za-z0-9.@-]))"
+    # ... and " at " with any domain only when the name looks like an address's ("plug.rx at
+    # x dot net") or a cue word comes before it ("orders: rx at gmx dot net"), not a word of
+    # prose ("the line at starbucks dot com")
+    rf"|(?P<prose>{_LOCAL}\s+at\s+[A-Za-z0-9-]+{_DOT_BR}{_TLD}(?![A-Za-z0-9]))",
     re.IGNORECASE,
 )
+# Words before an address written out that make it one: a mail or order cue.
+_MAIL_CUE_RE = re.compile(
+    r"\b(?:e-?mail|mail|correo|contact|orders?|tracking|enquiries|inquiries)\b[\s:#\-=>→👉]*$",
+    re.IGNORECASE,
+)
+_ADDRESS_LIKE_RE = re.compile(r"[0-9_.]")
 
 # A bare @mention not tied to an app ("@plug_daddy"); not inside e-mails or other handles.
 _MENTION_RE = re.compile(
@@ -424,8 +473,20 @@ def _email_anchors(text: str) -> list[int]:
         if (i == 0 or folded[i - 1] not in _ALNUM)
         and (i + 2 >= len(folded) or folded[i + 2] not in _ALNUM)
     ]
-    # The dots of a long domain ("x@gmail dot co dot uk", "x@a . b . c") carry the window on.
-    return sorted(find_all(folded, b"@") + at + link_anchors(text) + find_all(folded, b" . "))
+    # The dots of a long domain ("x@gmail dot co dot uk", "x@a . b . c") carry the window on;
+    # a provider's name anchors an address whose "@" is a word or an emoji.
+    providers = [m.start() for m in _PROVIDER_BYTES_RE.finditer(folded)]
+    return sorted(
+        find_all(folded, b"@")
+        + at
+        + link_anchors(text)
+        + find_all(folded, b" . ")
+        + find_all(folded, b"arroba")
+        + providers
+    )
+
+
+_PROVIDER_BYTES_RE = re.compile(rb"mail|yahoo|outlook|live|aol|icloud|proton|tutanota|qq|163|126")
 
 
 @functools.lru_cache(maxsize=8)
@@ -474,6 +535,7 @@ def _app_handle(
     glued: bool,
     qq: bool,
     number_ok: bool = False,
+    kind: str = "",
 ) -> tuple[tuple[int, int], str] | None:
     """Span and detail of the number or handle written after an app name ending at ``pos``."""
     sep = _SEP_RE.match(text, pos)
@@ -499,13 +561,31 @@ def _app_handle(
         gap = _AT_GAP_RE.match(text, at)
         body = _HANDLE_RE.match(text, gap.end()) if gap else None
         if body and not body.group().startswith("@"):
-            return (at, body.end()), "handle"
+            return (at, _handle_end(text, body.end(), kind, True)), "handle"
     if not handle:
         return None
     word = handle.group().lower()
     if word.startswith("@"):
-        return handle.span(), "handle"
+        return (handle.start(), _handle_end(text, handle.end(), kind, False)), "handle"
     if weak and not (punct or lead):
+        # "snap is xan.queen": after a bare "is" a handle that looks like one still counts.
+        if kind in _AMBIGUOUS_APPS or not _IS_RE.search(sep.group()):
+            return None
+        if not _HANDLE_LIKE_RE.search(word):
+            return None
+    end = _handle_end(text, handle.end(), kind, punct)
+    if (
+        weak
+        and kind in _AMBIGUOUS_APPS
+        and not lead
+        and not re.search("[A-Za-z]", sep.group())
+        and not _HANDLE_LIKE_RE.search(word)
+        and end == handle.end()
+        and not _CLAUSE_END_RE.match(text, end)
+        and not _CONTACT_TAIL_RE.match(text, end)
+    ):
+        # "Line: sold out today", "signal: turn left": a label before a sentence. A plain word
+        # is the handle only when it ends its clause ("line: plugdaddy", "signal: xanplug 👈").
         return None
     # "kik is dead", "Telegram is popular", "my QQ is sad": after a bare "is" an ordinary word
     # describes the app; a handle there must look like one, unless a strong name has a lead
@@ -513,6 +593,8 @@ def _app_handle(
     if not punct and _IS_RE.search(sep.group()) and not _HANDLE_LIKE_RE.search(word):
         if weak or not lead:
             return None
+    if word in _NOT_HANDLES and punct and end > handle.end() and word not in _stopwords():
+        return (handle.start(), end), "handle"  # "wickr: plug daddy"
     if (
         word in _NOT_HANDLES
         or word in _PLACEHOLDER_WORDS
@@ -520,7 +602,41 @@ def _app_handle(
         or APP_MENTION_RE.fullmatch(word)
     ):
         return None
-    return handle.span(), "handle"
+    return (handle.start(), end), "handle"
+
+
+# Words that end a contact rather than go on with a sentence ("line: plugdaddy only").
+_CONTACT_TAIL_RE = re.compile(r"[ \t]+(?:only|hmu|dms?|asap|pls|plz|now)\b", re.IGNORECASE)
+_CLAUSE_END_RE = re.compile(r"[ \t]*(?:$|[\r\n]|[^\sA-Za-z0-9_])")
+# The second word of a handle written in two ("wickr: plug daddy", "kik: big bars99"): one
+# more word with a letter (not a number's first digits) on the line that ends the clause (the line ends, or punctuation or an emoji comes).
+_SECOND_WORD_RE = re.compile(
+    r"[ \t]{1,2}((?=[0-9_]*[A-Za-z])[A-Za-z0-9_]{2,20})(?=[ \t]*(?:$|[\r\n]|[^\sA-Za-z0-9_]))"
+)
+# WeChat ids and payment handles may hold "-" ("rx-plug88", "venmo @plug-daddy-rx").
+_HYPHEN_TAIL_RE = re.compile(r"(?:-[A-Za-z0-9_]+)+(?![A-Za-z0-9_@])")
+_HYPHEN_KINDS = frozenset({"wechat", "handle"})
+
+
+def _handle_end(text: str, end: int, kind: str, two_words: bool) -> int:
+    """Where a handle that ends at ``end`` really ends: over "-" pieces for the apps whose ids
+    hold them, and over a second word after punctuation (``two_words``)."""
+    if kind in _HYPHEN_KINDS:
+        tail = _HYPHEN_TAIL_RE.match(text, end)
+        if tail:
+            end = tail.end()
+    if two_words:
+        nxt = _SECOND_WORD_RE.match(text, end)
+        if nxt:
+            w = nxt.group(1).lower()
+            if not (
+                w in _NOT_HANDLES
+                or w in _PLACEHOLDER_WORDS
+                or w in _stopwords()
+                or APP_MENTION_RE.fullmatch(w)
+            ):
+                end = nxt.end(1)
+    return end
 
 
 _VALUE_DETAILS = frozenset({"handle", "mention", "phone", "email", "link"})
@@ -539,6 +655,14 @@ def find_contacts(text: str, phone_regions: Iterable[str] | None = None) -> list
 
 @functools.lru_cache(maxsize=65536)
 def _find_contacts(text: str, regions: tuple[str, ...]) -> tuple[Contact, ...]:
+    found = list(_read_contacts(text, regions))
+    found += _other_readings(text, regions, found)
+    return tuple(sorted(found, key=lambda c: (c.start, c.end)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _read_contacts(text: str, regions: tuple[str, ...]) -> tuple[Contact, ...]:
+    """The details of ``text`` as written (and with line breaks joined), no other reading."""
     norm = normalize(text)
     found = [
         Contact(c.kind, *norm.span(c.start, c.end), c.detail) for c in _detect(norm.text, regions)
@@ -554,7 +678,10 @@ def _find_contacts(text: str, regions: tuple[str, ...]) -> tuple[Contact, ...]:
             taken[c.start : c.end] = b"\x01" * (c.end - c.start)
         near = []
         for s, e in joins:
-            if not taken[s - 1] and not taken[e]:
+            # A detail next to the break may go on after it only with digits or "_" there
+            # (a Session id or a number cut by a line break), never with a word ("\nthanks").
+            goes_on = _GOES_ON_RE.match(text, e) is not None
+            if goes_on or (not taken[s - 1] and not taken[e]):
                 first = _join_context(text, s, e)
                 if first is not None:
                     near.append((first, e))
@@ -566,10 +693,95 @@ def _find_contacts(text: str, regions: tuple[str, ...]) -> tuple[Contact, ...]:
                 s, e = s + ca, e + ca
                 if e <= a or s >= b:
                     continue
-                if c.detail in _VALUE_DETAILS and "\n" in text[s:e] and not any(taken[s:e]):
-                    found.append(Contact(c.kind, s, e, c.detail))
-                    taken[s:e] = b"\x01" * (e - s)
+                if c.detail not in _VALUE_DETAILS or "\n" not in text[s:e]:
+                    continue
+                if any(taken[s:e]):
+                    # It may take the place of details it holds whole, cut at the break.
+                    brk = text.rfind("\n", s, e)
+                    inside = [f for f in found if f.start < e and f.end > s]
+                    if not (
+                        _GOES_ON_RE.match(text, brk + 1)
+                        and all(s <= f.start and f.end <= e for f in inside)
+                    ):
+                        continue
+                    found = [f for f in found if f not in inside]
+                found.append(Contact(c.kind, s, e, c.detail))
+                taken[s:e] = b"\x01" * (e - s)
     return tuple(sorted(found, key=lambda c: (c.start, c.end)))
+
+
+_GOES_ON_RE = re.compile(r"[ \t]*[A-Za-z0-9]*[0-9_]")
+
+# --- text written so that it does not read: base64, backwards, upside down -----------------
+_B64_RE = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{16,2000}={0,2}(?![A-Za-z0-9+/=])")
+# Words that read backwards only in text written backwards: app names, "call", "text",
+# ".com", "t.me", "kik me", "email".
+_REVERSED_RE = re.compile(
+    rb"rkciw|margelet|ppastahw|tahcpans|langis|ameerht|tahcew|drocsid|moc\.|em\.t|llac"
+    rb"|txet|em kik|liame"
+)
+# Letters turned upside down (written so, the text also runs backwards), and back.
+_UNFLIP = {
+    **dict(zip("ɐqɔpǝɟƃɓɥᴉıɾʞɯudbɹʇnʌʍʎ", "abcdefgghiijkmnpqrtuvwy", strict=True)),
+    **dict(zip("˙‾Ɩᄅ\u0190ㄣϛ9ㄥ6¿¡", "._12345679?!", strict=True)),
+}
+_FLIPPED_RE = re.compile("[ɐɔǝɟƃɓɥᴉıɾʞɯɹʇʌʍʎ]")
+
+
+def _b64_text(token: str) -> str | None:
+    """The text a base64 token spells, when it is printable text; else None."""
+    try:
+        raw = base64.b64decode(token + "=" * (-len(token) % 4), validate=True)
+        got = raw.decode("utf-8")
+    except (binascii.Error, ValueError):
+        return None
+    return got if len(got) >= 6 and got.isprintable() else None
+
+
+def _unflip(line: str) -> str:
+    return "".join(_UNFLIP.get(c, c) for c in reversed(line))
+
+
+_READ_AS = {"reversed": lambda t: t[::-1], "flipped": _unflip}
+
+
+def _other_readings(text: str, regions: tuple[str, ...], found: list[Contact]) -> list[Contact]:
+    """Details written so that they do not read: a base64 token, a line written backwards or
+    upside down. Each is read as it spells (the token decoded, the line turned) where a cue
+    says it may hold one, and a detail found so is mapped back onto the token or the line."""
+    taken = bytearray(len(text) + 1)
+    for c in found:
+        taken[c.start : c.end] = b"\x01" * (c.end - c.start)
+    out: list[Contact] = []
+    for m in _B64_RE.finditer(text):
+        if taken.find(1, *m.span()) >= 0 or (m.group().isalpha() and m.group().islower()):
+            continue  # a long lower-case word is a word
+        decoded = _b64_text(m.group())
+        inner = decoded and [
+            c for c in _read_contacts(decoded, regions) if c.detail in _VALUE_DETAILS
+        ]
+        if inner:
+            out.append(Contact(inner[0].kind, *m.span(), inner[0].detail, "base64"))
+            taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+    lines = set()
+    for m in _REVERSED_RE.finditer(ascii_folded(text)):
+        lines.add((text.rfind("\n", 0, m.start()) + 1, "reversed"))
+    if not text.isascii():
+        counts: dict[int, int] = {}
+        for m in _FLIPPED_RE.finditer(text):
+            start = text.rfind("\n", 0, m.start()) + 1
+            counts[start] = counts.get(start, 0) + 1
+        lines.update((start, "flipped") for start, n in counts.items() if n >= 3)
+    for start, how in sorted(lines):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        turned = _READ_AS[how](text[start:end])
+        for c in _read_contacts(turned, regions):
+            s, e = start + (end - start) - c.end, start + (end - start) - c.start
+            if c.detail in _VALUE_DETAILS and taken.find(1, s, e) < 0:
+                out.append(Contact(c.kind, s, e, c.detail, how))
+                taken[s:e] = b"\x01" * (e - s)
+    return out
 
 
 # A joined line break can only matter where a contact detail may cross it: a number on both
@@ -613,6 +825,48 @@ def _join_context(text: str, start: int, end: int) -> int | None:
     return None
 
 
+_WXID_RE = re.compile(r"(?<![A-Za-z0-9_])wxid_[A-Za-z0-9_-]{4,30}(?![A-Za-z0-9_-])", re.IGNORECASE)
+_SESSION_ID_RE = re.compile(r"(?<![A-Za-z0-9])05[0-9a-fA-F]{64}(?![A-Za-z0-9])")
+_CASHTAG_RE = re.compile(r"(?<![A-Za-z0-9_$])\$[A-Za-z][A-Za-z0-9_-]{2,19}(?![A-Za-z0-9_-])")
+_PAY_CUE_RE = re.compile(
+    r"\b(?:cash\s?app|venmo|zelle|paypal|chime|pay|payment|paid|deposit|send|tip)\b[^\n]*$",
+    re.IGNORECASE,
+)
+_BLOCK_CHAR_RE = re.compile(r"[\u2580-\u259f]")
+# A line drawn in block characters: blocks and blanks only, four blocks at least, a blank
+# between two of them (letters apart), so a divider ("▀▀▀▀▀▀") or a bar ("█████░░ 50%") is not.
+_BLOCK_LINE_RE = re.compile(
+    r"^[ \t]*(?=[^\n]*[\u2580-\u259f][ \t]+[\u2580-\u259f])[\u2580-\u259f][ \t\u2580-\u259f]*$",
+    re.MULTILINE,
+)
+
+
+def _block_drawings(text: str) -> list[tuple[int, int]]:
+    """Spans of two or more lines in a row drawn in block characters with three different
+    block characters or more."""
+    out: list[tuple[int, int]] = []
+    run: list[re.Match] = []
+    for m in [*_BLOCK_LINE_RE.finditer(text), None]:
+        if m is not None and len(_BLOCK_CHAR_RE.findall(m.group())) < 4:
+            m = None
+        if m is not None and run and text[run[-1].end() : m.start()] == "\n":
+            run.append(m)
+            continue
+        if len(run) >= 2 and len(set("".join(r.group() for r in run)) - set(" \t")) >= 3:
+            start = run[0].start() + len(run[0].group()) - len(run[0].group().lstrip())
+            out.append((start, run[-1].end()))
+        run = [m] if m is not None else []
+    return out
+
+
+_ARROWS = "\u2190-\u21ff\u2934\u2935\u2b05-\u2b07\u261d\U0001f446-\U0001f449\ufe0f"
+_POINTED_LINE_RE = re.compile(
+    rf"^[ \t]*[{_ARROWS}][{_ARROWS} \t]*(?P<h>@?(?=[A-Za-z0-9_.]*[0-9_])[A-Za-z0-9_][A-Za-z0-9_.]{{2,29}})"
+    rf"[{_ARROWS} \t]*$",
+    re.MULTILINE,
+)
+
+
 def _detect(text: str, regions: tuple[str, ...]) -> list[Contact]:
     found: list[Contact] = []
     taken = bytearray(len(text) + 1)  # 1 = already explained by an earlier, stronger pass
@@ -628,20 +882,51 @@ def _detect(text: str, regions: tuple[str, ...]) -> list[Contact]:
     # Order matters: e-mails and links first (they contain "@", "." and app names), then app
     # names with their handle, then loose numbers, bare @mentions, app mentions, pointers.
     for m in finditer_near(_EMAIL_RE, text, _email_anchors(text), before=4, after=16):
+        loose = m.group("bare") or m.group("prose")
+        if loose:
+            local = loose.split()[0]
+            if not _ADDRESS_LIKE_RE.search(local) and not _MAIL_CUE_RE.search(
+                text, max(0, m.start() - 24), m.start()
+            ):
+                continue
         add("email", m.span(), "email")
     links = link_anchors(text)
-    for m in finditer_near(_APP_LINK_RE, text, links, before=4, after=12):
+    spaced = [m.start() for m in _SPACED_DOT_ME_RE.finditer(ascii_folded(text))]
+    for m in finditer_near(_APP_LINK_RE, text, sorted(links + spaced), before=4, after=12):
         if free(*m.span()):
             dom = re.split(r"[^A-Za-z]", m.group("dom"), maxsplit=1)[0].lower()
             add(_LINK_KIND[dom], m.span(), "link")
     for m in finditer_near(_SHORT_LINK_RE, text, links, before=4, after=12):
         if free(*m.span()):
             add("link", m.span(), "link")
+    # Ids that are accounts whatever is written around them: a WeChat "wxid_", a Session id
+    # (66 hex digits, "05" first), a Cash App "$cashtag" that looks like a handle or follows a
+    # payment word ("$5 off", "$AAPL" stay), a drawing in block characters (unread, so the
+    # whole drawing: it is how a name is shown to people and hidden from filters).
+    for pattern, kind in ((_WXID_RE, "wechat"), (_SESSION_ID_RE, "session")):
+        for m in pattern.finditer(text):
+            if free(*m.span()):
+                add(kind, m.span(), "handle")
+    if "$" in text:
+        for m in _CASHTAG_RE.finditer(text):
+            tag = m.group()[1:]
+            mixed = any(c.islower() for c in tag) and any(c.isupper() for c in tag[1:])
+            cue = _PAY_CUE_RE.search(text, max(0, m.start() - 32), m.start())
+            if free(*m.span()) and (_HANDLE_LIKE_RE.search(tag) or "-" in tag or mixed or cue):
+                add("handle", m.span(), "handle")
+    if _BLOCK_CHAR_RE.search(text):
+        for span in _block_drawings(text):
+            if free(*span):
+                add("handle", span, "handle")
     phones = [
         s
         for s in _phone_spans(text, regions)
         if free(*s)
-        and not (text[s[0]] != "+" and _NUMBER_LABEL_RE.search(text, max(0, s[0] - 24), s[0]))
+        and not (
+            text[s[0]] != "+"
+            and _NUMBER_LABEL_RE.search(text, max(0, s[0] - 24), s[0])
+            and bracketed_country_code(text[s[0] : s[1]]) is None
+        )
     ]
     phone_at = dict(phones)
     phone_ends = [e for _, e in phones]
@@ -653,12 +938,15 @@ def _detect(text: str, regions: tuple[str, ...]) -> list[Contact]:
                 kind = next(k for k, p in _STRONG_APPS.items() if re.fullmatch(p, m["app"], re.I))
                 add(kind, m.span("h"), "handle", claim=m.span())
     mentions: list[tuple[str, tuple[int, int]]] = []
+    named: list[tuple[int, str]] = []  # (end, kind) of the strong names without a handle
     for m in _app_leads(text):
         if not free(*m.span()):
             continue
         group = m.lastgroup
         kind, strength = group.rsplit("_", 1)
         weak = strength == "1"
+        if not weak:
+            named.append((m.end(), kind))
         if _NOT_OURS_RE.search(text, max(0, m.start() - 12), m.start()):
             continue
         name = m.group(group).lstrip("#")
@@ -672,8 +960,17 @@ def _detect(text: str, regions: tuple[str, ...]) -> list[Contact]:
         # A weak name right before a number is that app's number ("signal +1 555 ..."); not
         # "line" or "session", which number things ("line 2", "session 3").
         number_ok = kind not in ("line", "session", "handle")
-        got = _app_handle(text, m.end(), weak, lead, phone_at, glued, kind == "qq", number_ok)
+        got = _app_handle(text, m.end(), weak, lead, phone_at, glued, kind == "qq", number_ok, kind)
         low = name.lower()
+        if got is None and m.group().startswith("#") and not weak:
+            # "#wickr #plugdaddy99": the handle in the next hashtag.
+            tag = _NEXT_TAG_RE.match(text, m.end())
+            if tag and tag.group(1).lower() not in _GENERIC_TAG_TAILS:
+                if not tag.group(1).isdigit() and not APP_MENTION_RE.fullmatch(tag.group(1)):
+                    got = tag.span(1), "handle"
+        if got and got[1] == "handle" and re.sub(r"\s", "", low) in _HANDLE_LIKE_ONLY:
+            if not _HANDLE_LIKE_RE.search(text, got[0][0], got[0][1]):
+                got = None
         if got and got[1] == "handle" and (low in _SHORT_FORMS or low in _EMOJI_FORMS):
             punct = _PUNCT_RE.search(text, m.end(), got[0][0]) is not None
             if not _HANDLE_LIKE_RE.search(text, got[0][0], got[0][1]):
@@ -711,6 +1008,15 @@ def _detect(text: str, regions: tuple[str, ...]) -> list[Contact]:
             or re.search(r"\sme$", m.group(), re.I)
         ):
             mentions.append((kind, m.span()))
+    if named and "\n" in text:
+        # "wickr in the comments 👇" and, a line or two below (a comment read with the
+        # caption), only an arrow and a handle: "⬆️ plugdaddy99".
+        ends = [e for e, _ in named]
+        for m in _POINTED_LINE_RE.finditer(text):
+            k = bisect.bisect_right(ends, m.start()) - 1
+            if k < 0 or text.count("\n", ends[k], m.start()) > 2 or not free(*m.span("h")):
+                continue
+            add(named[k][1], m.span("h"), "handle")
     for span in phones:
         if free(*span):
             add("phone", span, "phone")
@@ -744,8 +1050,14 @@ def contact_kinds(text: str, phone_regions: Iterable[str] | None = None) -> set[
     return kinds
 
 
-_AT_WORD_RE = re.compile(r"\s*(?:[\[({<]\s*at\s*[\])}>]|\bat\b|@)\s*", re.IGNORECASE)
-_DOT_WORD_RE = re.compile(r"\s*(?:[\[({<]\s*(?:dot|\.)\s*[\])}>]|\bdot\b|\.)\s*", re.IGNORECASE)
+_AT_WORD_RE = re.compile(
+    rf"\s*(?:[\[({{<]\s*(?:at|arroba)\s*[\])}}>]|\b(?:at|arroba)\b|@|{_EMOJI_SIGN})\s*",
+    re.IGNORECASE,
+)
+_DOT_WORD_RE = re.compile(
+    rf"\s*(?:[\[({{<]\s*(?:dot|punto|\.)\s*[\])}}>]|\b(?:dot|punto)\b|\.|{_EMOJI_SIGN})\s*",
+    re.IGNORECASE,
+)
 
 
 # An app's own link names the account in its path: "t.me/plugdaddy", "wa.me/+44...".
@@ -774,6 +1086,13 @@ def contact_values(text: str, phone_regions: Iterable[str] | None = None) -> lis
     out: list[tuple[str, str]] = []
     for c in find_contacts(text, regions):
         raw = text[c.start : c.end]
+        if c.reading == "base64":
+            for got in contact_values(_b64_text(raw) or "", regions)[:1]:
+                if got not in out:
+                    out.append(got)
+            continue
+        if c.reading:
+            raw = _READ_AS[c.reading](raw)
         digits = sum(ch.isdigit() for ch in raw)
         value: str | None = None
         kind = c.kind

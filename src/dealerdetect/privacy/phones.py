@@ -110,6 +110,46 @@ def _origin(breaks: list[int], origins: list[int], at: int) -> int:
     return origins[k] + (at - breaks[k])
 
 
+# A country code in brackets without "+" ("(44) 7700 900461", "(1) 555 201 3344"): read as
+# "+44 ...". Three digits in brackets before seven are a North-American area code instead.
+_CC_BRACKET_RE = re.compile(
+    r"\((?P<cc>[1-9][0-9]{0,2})\)[ \t.\-]?(?P<num>[0-9][0-9 \t.\-]{5,17}[0-9])"
+)
+_GROUP_END_RE = re.compile(r"[ \t.\-]+[0-9]+$")
+
+
+def bracketed_country_code(raw: str) -> str | None:
+    """``raw`` as "+CC national" when it starts with a country code in brackets without "+"
+    and reads as a possible number so; else None."""
+    m = _CC_BRACKET_RE.match(raw.strip())
+    if m is None or int(m["cc"]) not in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+        return None
+    national = _NOT_DIGIT_RE.sub("", m["num"])
+    if len(m["cc"]) == 3 and len(national) == 7:
+        return None  # "(213) 555-0114"
+    try:
+        num = phonenumbers.parse(f"+{m['cc']}{national}", None)
+    except phonenumbers.NumberParseException:
+        return None
+    if len(national) < 6 or not phonenumbers.is_possible_number(num):
+        return None
+    return f"+{m['cc']}{national}"
+
+
+def _bracketed(view: str) -> list[tuple[int, int]]:
+    """Spans of ``view`` written with a bracketed country code (:func:`bracketed_country_code`);
+    a stretch that does not read whole is read without its last groups of digits."""
+    out = []
+    for m in _CC_BRACKET_RE.finditer(view):
+        raw = m.group()
+        while raw and bracketed_country_code(raw) is None:
+            cut = _GROUP_END_RE.search(raw, m.end("cc") - m.start())
+            raw = raw[: cut.start()] if cut else ""
+        if raw:
+            out.append((m.start(), m.start() + len(raw)))
+    return out
+
+
 def _keep(match, region: str) -> bool:
     num = match.number
     if _LIST_SLASH_RE.search(match.raw_string):
@@ -156,14 +196,39 @@ WINDOW_DIGITS, OVERLAP_DIGITS = 40, 18
 _BLOCK_RE = re.compile(r"[0-9]+")
 
 
-def _run_windows(view: str, run: re.Match, digits: int) -> list[tuple[int, int, int, int]]:
+class _Run:
+    """A stretch of ``view`` shaped as a match (start, end, group)."""
+
+    __slots__ = ("_s", "_e", "_view")
+
+    def __init__(self, view: str, start: int, end: int) -> None:
+        self._view, self._s, self._e = view, start, end
+
+    def start(self) -> int:
+        return self._s
+
+    def end(self) -> int:
+        return self._e
+
+    def group(self) -> str:
+        return self._view[self._s : self._e]
+
+
+# Hours of availability after a number ("555 201 3344 24/7"): libphonenumber reads the digits
+# after a number as part of it and then gives nothing, so they are left out of the stretch.
+_AVAILABILITY_RE = re.compile(r"[ \t]+[0-9]{1,2}/[0-9]{1,2}$")
+
+
+def _run_windows(
+    view: str, run: re.Match | _Run, digits: int, after: int = 4
+) -> list[tuple[int, int, int, int]]:
     """``(lo, hi, cut_lo, cut_hi)`` of the stretches of ``view`` to read for one run: the run
     with 4 characters of context either side, or, for a run of more than WINDOW_DIGITS digits,
     overlapping windows of whole digit groups (each with up to 4 characters before it).
     ``cut_lo``/``cut_hi``: offsets in the window of its first and last digit where the window
     cuts the run there, else -1 (a number covering a cut digit may go on past the cut)."""
     if digits <= WINDOW_DIGITS:
-        return [(max(0, run.start() - 4), run.end() + 4, -1, -1)]
+        return [(max(0, run.start() - 4), run.end() + after, -1, -1)]
     blocks = [(m.start(), m.end()) for m in _BLOCK_RE.finditer(view, run.start(), run.end())]
     sizes = [e - s for s, e in blocks]
     out, a = [], 0
@@ -219,11 +284,15 @@ def _phones(text: str, regions: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
     # few characters of context: one pass over the whole text per region was the slow part of
     # redacting long captions, and its cost grew with what lay around the numbers.
     for run in _RUN_RE.finditer(view):
+        after = 4
+        tail = _AVAILABILITY_RE.search(run.group())
+        if tail is not None:
+            run, after = _Run(view, run.start(), run.start() + tail.start()), 0
         digits = len(_NOT_DIGIT_RE.sub("", run.group()))
         lo = max(0, run.start() - 4)
         if digits < 8 or (digits == 8 and not _MAYBE_INTL_RE.search(view, lo, run.end())):
             continue  # a number of 8 digits is kept only with a country code (_keep)
-        for lo, hi, cut_lo, cut_hi in _run_windows(view, run, digits):
+        for lo, hi, cut_lo, cut_hi in _run_windows(view, run, digits, after):
             read = _chunk_phones if cut_lo < 0 and cut_hi < 0 else _window_phones
             for at, length in read(view[lo:hi], regions):
                 if at <= cut_lo < at + length or at <= cut_hi < at + length:
@@ -233,6 +302,9 @@ def _phones(text: str, regions: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
                 while end < len(text) and text[end] in _INVISIBLE:
                     end += 1  # the keycap's variation selector and combining mark
                 spans.append((start, end))
+    if "(" in view:
+        for lo, hi in _bracketed(view):
+            spans.append((_origin(breaks, origins, lo), _origin(breaks, origins, hi - 1) + 1))
     merged: list[tuple[int, int]] = []
     for s, e in sorted(spans):
         if merged and s < merged[-1][1]:
@@ -270,7 +342,7 @@ def to_e164(span: str, regions: tuple[str, ...]) -> str | None:
     written with a country code, or national in the first configured region where it is valid
     (or North-American in shape); then the first region where it is possible (the fictional
     UK drama range "07700 900xxx"). None when nothing parses."""
-    raw = _digits(span)
+    raw = bracketed_country_code(span) or _digits(span)
     if raw.startswith("00"):
         raw = "+" + raw[2:]
     elif raw.startswith("011") and len(raw) > 11:

@@ -18,7 +18,8 @@ Public API:
                     leet, split lines), and only the characters behind a contact are replaced:
                     the rest of the post stays as it was written.
     redact_hashtags(tags, phone_regions=None) -> the hashtags field (tags without "#") with a
-                    handle glued into a tag replaced as in the caption ("wickr[HANDLE]").
+                    handle glued into a tag replaced as in the caption ("wickr[HANDLE]"), or
+                    given in the tag after the app's ("wickr", "[HANDLE]").
 
 Links are always "[URL]", app links included ("t.me/rxsupply" -> "[URL]"), a number given for
 an app is "[PHONE]" ("whatsapp +1 555 201 3344" -> "whatsapp [PHONE]"), and app names written
@@ -194,9 +195,17 @@ def redact(text: str, phone_regions=None) -> str:
 def redact_hashtags(tags, phone_regions=None) -> list[str]:
     """The hashtags field redacted as the caption is: a tag read as "#" + tag, the handle in
     "#wickrplugdaddy00" replaced ("wickr[HANDLE]"); other tags unchanged, order kept."""
+    tags = [str(t) for t in tags or []]
+    # The field is read as one line of hashtags, so an app's tag and the handle in the tag
+    # after it ("#wickr #plugdaddy99") are read together, as in a caption.
+    if tags and not any(" " in t or "#" in t or "\n" in t for t in tags):
+        red = redact(" ".join("#" + t for t in tags), phone_regions)
+        parts = red.split(" ")
+        if len(parts) == len(tags) and all(p.startswith("#") for p in parts):
+            return [p[1:] for p in parts]
     out = []
-    for tag in tags or []:
-        red = redact("#" + str(tag), phone_regions)
+    for tag in tags:
+        red = redact("#" + tag, phone_regions)
         out.append(red[1:] if red.startswith("#") else red)
     return out
 
