@@ -8,7 +8,9 @@ min_version("9.0")
 configfile: "config.yaml"
 
 
-report: "workflow/report/workflow.rst"
+# The home page, written by rule report_home from what ran (relative to this file: run the study
+# where the Snakefile is).
+report: "results/report/home.rst"
 
 
 include: "workflow/rules/common.smk"

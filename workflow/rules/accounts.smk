@@ -14,7 +14,7 @@ rule accounts:
         csv=report(
             "results/tables/accounts.csv",
             caption="../report/accounts.rst",
-            category="5. Accounts",
+            category=CATEGORY.accounts,
         ),
         ranked="results/accounts/ranked.csv",
     log:
@@ -46,7 +46,7 @@ rule operations:
         operations=report(
             "results/accounts/operations.csv",
             caption="../report/operations.rst",
-            category="5. Accounts",
+            category=CATEGORY.accounts,
         ),
     log:
         "logs/operations.log",
@@ -75,7 +75,7 @@ rule operation_ranking:
         csv=report(
             "results/tables/operation_ranking.csv",
             caption="../report/operation_ranking.rst",
-            category="5. Accounts",
+            category=CATEGORY.accounts,
         ),
         ranked="results/accounts/operations_ranked.csv",
     log:

@@ -65,7 +65,7 @@ rule label_corpus:
         summary=report(
             "results/corpus/summary.json",
             caption="../report/summary.rst",
-            category="1. Collection",
+            category=CATEGORY.collection,
         ),
         annotation="results/corpus/annotation.json",
     log:

@@ -8,7 +8,7 @@ rule collect_posts:
         hashtags=report(
             f"{RAW}/hashtags.csv",
             caption="../report/hashtags.rst",
-            category="1. Collection",
+            category=CATEGORY.collection,
         ),
         simulated_sheets=SIMULATED_SHEETS,
     log:

@@ -6,6 +6,10 @@ from snakemake.utils import validate
 from dealerdetect.study import registry
 from dealerdetect.preprocessing.variant_status import usable
 
+# The report's categories, declared once with the home page that lists them: rules write
+# category=CATEGORY.<key>, never the name itself.
+from dealerdetect.reporting.home import CATEGORY, write_home
+
 # The schema and what it cannot say (duplicate keys, 3.0 for an int, real dates, estimator
 # arguments, paths inside the study's outputs), before Snakemake's validate(): its message would
 # echo a secret's value. validate() then fills in the schema's defaults.
@@ -65,6 +69,7 @@ localrules:
     figure_accounts,
     figure_operations,
     headline,
+    report_home,
 
 
 wildcard_constraints:
@@ -266,7 +271,7 @@ def all_outputs(wildcards):
             k=["table1_bars", "table2_bars", "app_shares", "flow"],
             ext=["png", "svg"],
         )
-        + ["results/tables/headline.md"]
+        + ["results/tables/headline.md", "results/report/home.rst"]
         + (
             [
                 "results/tables/accounts.csv",

@@ -10,7 +10,7 @@ rule figure_roc_pr:
         png=report(
             "results/figures/roc_pr_{variant}.png",
             caption="../report/roc_pr.rst",
-            category="3. Models",
+            category=CATEGORY.models,
             subcategory="{variant}",
         ),
         svg="results/figures/roc_pr_{variant}.svg",
@@ -33,7 +33,7 @@ use rule figure_roc_pr as figure_confusion with:
         png=report(
             "results/figures/confusion_{variant}.png",
             caption="../report/confusion.rst",
-            category="3. Models",
+            category=CATEGORY.models,
             subcategory="{variant}",
         ),
         svg="results/figures/confusion_{variant}.svg",
@@ -52,7 +52,7 @@ use rule figure_roc_pr as figure_learning_curves with:
         png=report(
             "results/figures/learning_curves_{variant}.png",
             caption="../report/learning_curves.rst",
-            category="3. Models",
+            category=CATEGORY.models,
             subcategory="{variant}",
         ),
         svg="results/figures/learning_curves_{variant}.svg",
@@ -71,7 +71,7 @@ rule figure_table1_bars:
         png=report(
             "results/figures/table1_bars.png",
             caption="../report/table1_bars.rst",
-            category="3. Models",
+            category=CATEGORY.models,
         ),
         svg="results/figures/table1_bars.svg",
     log:
@@ -93,7 +93,7 @@ rule figure_table2_bars:
         png=report(
             "results/figures/table2_bars.png",
             caption="../report/table2_bars.rst",
-            category="4. Characterization",
+            category=CATEGORY.characterization,
         ),
         svg="results/figures/table2_bars.svg",
     log:
@@ -115,7 +115,7 @@ rule figure_app_shares:
         png=report(
             "results/figures/app_shares.png",
             caption="../report/app_shares.rst",
-            category="4. Characterization",
+            category=CATEGORY.characterization,
         ),
         svg="results/figures/app_shares.svg",
     log:
@@ -137,7 +137,7 @@ rule figure_flow:
         png=report(
             "results/figures/flow.png",
             caption="../report/flow.rst",
-            category="2. Preprocessing",
+            category=CATEGORY.preprocessing,
         ),
         svg="results/figures/flow.svg",
     log:
@@ -159,7 +159,7 @@ rule figure_accounts:
         png=report(
             "results/figures/accounts.png",
             caption="../report/accounts_figure.rst",
-            category="5. Accounts",
+            category=CATEGORY.accounts,
         ),
         svg="results/figures/accounts.svg",
     log:
@@ -181,7 +181,7 @@ rule figure_operations:
         png=report(
             "results/figures/operations.png",
             caption="../report/operations_figure.rst",
-            category="5. Accounts",
+            category=CATEGORY.accounts,
         ),
         svg="results/figures/operations.svg",
     log:

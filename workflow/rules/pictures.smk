@@ -14,7 +14,7 @@ rule read_pictures:
         summary=report(
             "results/pictures/summary.json",
             caption="../report/pictures.rst",
-            category="1. Collection",
+            category=CATEGORY.collection,
         ),
     log:
         "logs/read_pictures.log",

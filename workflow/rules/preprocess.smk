@@ -12,13 +12,13 @@ checkpoint preprocess:
         flow=report(
             "results/preprocess/flow.csv",
             caption="../report/flow_csv.rst",
-            category="2. Preprocessing",
+            category=CATEGORY.preprocessing,
         ),
         dropped="results/preprocess/dropped.csv",
         status=report(
             "results/preprocess/variants.csv",
             caption="../report/variants.rst",
-            category="2. Preprocessing",
+            category=CATEGORY.preprocessing,
         ),
     log:
         "logs/preprocess.log",
