@@ -21,9 +21,9 @@ from dealerdetect.preprocessing.language import identify
 from dealerdetect.preprocessing.steps import dedupe_posts
 from dealerdetect.privacy.redaction import (
     glued_apps,
-    redact,
     redact_hashtags,
     redact_picture_text,
+    redact_post,
 )
 
 DATA = Path(__file__).parents[1] / "data"
@@ -81,7 +81,12 @@ def build_corpus(
     pictures = pictures or {}
     # A post found under several hashtags is one hit per hashtag with the same texts (37,092 hits
     # of 12,857 posts in the default corpus), and the contact scan dominates: scan each text once.
-    redact_once = functools.cache(lambda text: redact(text, phone_regions))
+    # The fields read together too: a contact split between caption, hashtags and comments.
+    redact_fields = functools.cache(
+        lambda caption, tags, comments, own: redact_post(
+            caption, tags, comments, phone_regions, own
+        )
+    )
     redact_picture = functools.cache(lambda text: redact_picture_text(text, phone_regions))
     kinds_of = functools.cache(lambda text: contact_kinds(text, phone_regions))
     picture_kinds_of = functools.cache(lambda text: picture_kinds(text, phone_regions))
@@ -92,17 +97,23 @@ def build_corpus(
         kinds = kinds_of(p.caption + "\n" + own)
         pic = pictures.get(p.id) or {}
         pic_text = pic.get("text") or ""
+        # A handle glued into a hashtag ("#wickrplugdaddy00") goes like the caption's.
+        caption, tags, texts = redact_fields(
+            p.caption,
+            tuple(p.hashtags),
+            tuple(c.text for c in p.comments),
+            tuple(c.user == p.user for c in p.comments),
+        )
         rows.append(
             {
                 "id": p.id,
                 "user": p.user,
                 "timestamp": p.timestamp,
-                "caption": redact_once(p.caption),
-                # A handle glued into a hashtag ("#wickrplugdaddy00") goes like the caption's.
-                "hashtags": redact_hashtags(p.hashtags, phone_regions),
+                "caption": caption,
+                "hashtags": tags,
                 "comments": [
-                    {"user": c.user, "timestamp": c.timestamp, "text": redact_once(c.text)}
-                    for c in p.comments
+                    {"user": c.user, "timestamp": c.timestamp, "text": text}
+                    for c, text in zip(p.comments, texts, strict=True)
                 ],
                 # Discovery may have followed a hashtag that carries a handle.
                 "found_via": (redact_hashtags([p.found_via], phone_regions) or [""])[0],
@@ -111,7 +122,7 @@ def build_corpus(
                 "contacts": sorted(kinds),
                 "offer_to_buy": bool(has_offer_to_buy(p.caption, p.comments, p.user)),
                 # Identified on the redacted caption, the text every later step reads.
-                "language": language_of(redact_once(p.caption)),
+                "language": language_of(caption),
                 "picture": pic.get("status", "") if p.image else "",
                 "picture_text": redact_picture(pic_text) if pic_text else "",
                 "picture_contacts": sorted(picture_kinds_of(pic_text)) if pic_text else [],

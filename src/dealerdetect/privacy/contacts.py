@@ -143,7 +143,7 @@ _NOT_HANDLES = frozenset(
     order orders our please pls plug plz preferred price prices quick safe same secure send so
     story text thanks that the then this to today too ty u ur us users via video we with works
     you your later vs was better bot tutorial bro bruh lol lmao tbh tho though rn
-    server servers pay wallet boost""".split()
+    server servers pay wallet boost tags hashtags""".split()
 )
 _PUNCT_RE = re.compile(r"[^\sA-Za-z0-9_]")  # a ":" "-" arrow or emoji, not only spaces/words
 _PLACEHOLDER_WORDS = frozenset({"url", "email", "phone", "handle"})

@@ -210,6 +210,63 @@ def redact_hashtags(tags, phone_regions=None) -> list[str]:
     return out
 
 
+def redact_post(caption: str, hashtags, comments, phone_regions=None, own=None):
+    """A post's caption, hashtags and comment texts, each redacted, and read together too.
+
+    Dealers split a contact across a post's fields ("wickr in the comments 👇" and a comment
+    "⬆️ plugdaddy99"; "add my wickr" and "#plugdaddy99"; a reply to "what's your kik?"). Each
+    field is redacted as :func:`redact` and :func:`redact_hashtags` do; before that, the fields
+    are read as one text (caption, the hashtags as one line, then each comment, in order, a
+    line break between them), and what that reading finds is replaced in the fields it falls in: a
+    detail that crosses from one field into the next is replaced in both. ``own``: for each
+    comment, whether the post's author wrote it (None: all); only the author's comments are
+    read with the caption, since a comment of someone else read after "hit my line" was taken
+    for a LINE handle. Returns ``(caption, hashtags, comments)`` with ``comments`` a list of
+    texts."""
+    regions = regions_key(phone_regions)
+    tags = [str(t) for t in hashtags or []]
+    texts = [str(caption or ""), *(str(c or "") for c in comments or [])]
+    own = [True] * (len(texts) - 1) if own is None else [bool(o) for o in own]
+    # The hashtags keep their "#": read as bare words, the first tag after a caption that ends
+    # in an app name ("... (telegram)", "kik [HANDLE]") was taken for a handle (12 posts of the
+    # default corpus, none a handle).
+    tag_line = " ".join("#" + t for t in tags)
+    pieces = [texts[0], tag_line, *texts[1:]]
+    per: list[list] = [[] for _ in pieces]
+    mine = [i + 2 for i, o in enumerate(own) if o]
+    # With the hashtags between them and without: the tag line must not part a caption's cue
+    # from the author's reply ("my kik", "#bars", "bigbars_uk").
+    readings = [[0, 1, *mine], [0, *mine]] if tags and mine else [[0, 1, *mine]]
+    for read in readings:
+        if sum(1 for i in read if pieces[i].strip()) < 2:
+            continue
+        bounds, pos = {}, 0
+        for i in read:
+            bounds[i] = (pos, pos + len(pieces[i]))
+            pos += len(pieces[i]) + 1
+        for start, end, ph in _spans("\n".join(pieces[i] for i in read), regions):
+            for i, (a, b) in bounds.items():
+                lo, hi = max(start, a), min(end, b)
+                if lo < hi:
+                    per[i].append((lo - a, hi - a, ph))
+    caption_out = redact(_replace(texts[0], per[0])[0] if per[0] else texts[0], phone_regions)
+    comments_out = [
+        redact(_replace(text, found)[0] if found else text, phone_regions)
+        for text, found in zip(texts[1:], per[2:], strict=True)
+    ]
+    if per[1]:
+        # Each tag gets the parts of the spans that fall inside it ("#" included).
+        marked, pos = [], 0
+        for tag in tags:
+            a, b = pos, pos + len(tag) + 1
+            inside = [(max(s, a) - a, min(e, b) - a, ph) for s, e, ph in per[1] if s < b and e > a]
+            text = _replace("#" + tag, inside)[0] if inside else "#" + tag
+            marked.append(text[1:] if text.startswith("#") else text)
+            pos = b + 1
+        tags = marked
+    return caption_out, redact_hashtags(tags, phone_regions), comments_out
+
+
 # Text read from a picture by OCR loses blanks: "kik rxbars7" comes back "kikrxbars7", and
 # "@rx_bars7" may come back "@rx bars7". A token glued to a full app name (or to "snap" with a
 # digit or "_" in the rest) is the app and a handle; a piece with a digit or "_" right after a
