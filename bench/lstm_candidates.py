@@ -12,7 +12,7 @@ logistic regression on the same folds.
 
 Settings are to be chosen on the **training folds only**: the mean over folds of the last
 validation loss (the 30% validation split is part of the training fold; the final weights are
-the model that is scored). The test folds' F1 is printed beside it but must not choose. Prints
+the model that is scored, or with ``restore_best`` the lowest). The test folds' F1 is printed beside it but must not choose. Prints
 one row per candidate and variant, and writes them to ``--out``. Not part of the test suite.
 """
 
@@ -41,13 +41,21 @@ def parse_candidate(text: str) -> dict:
     return settings
 
 
-def run(study: Path, variant: str, model: str, settings: dict, folds: list[int], seed: int):
+def run(
+    study: Path,
+    variant: str,
+    model: str,
+    settings: dict,
+    folds: list[int],
+    seed: int,
+    protocol: str = "paper",
+):
     """Every fold of one model on one variant; returns per-fold infos with F1 added."""
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.process_time()
         infos = evaluate_job(
             study / f"results/preprocess/{variant}.parquet",
-            study / f"results/cv/paper/{variant}/folds.csv",
+            study / f"results/cv/{protocol}/{variant}/folds.csv",
             study / "results/preprocess/vocabulary.json" if model == "lstm" else None,
             model,
             variant,
@@ -73,20 +81,30 @@ def main() -> int:
     parser.add_argument("--variants", nargs="+", required=True)
     parser.add_argument("--candidates", nargs="+", default=["cpu"])
     parser.add_argument("--linear", action="store_true", help="also run the SVM and word LR")
+    parser.add_argument("--protocols", nargs="+", default=["paper"], help="paper, grouped ...")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
     config = yaml.safe_load((args.study / "config.yaml").read_text())
     seed, n_folds = config["seed"], config["cv"]["folds"]
     folds = list(range(n_folds))
     rows = []
-    for variant in args.variants:
+    for protocol, variant in ((p, v) for p in args.protocols for v in args.variants):
         runs = [("lstm", c, parse_candidate(c)) for c in args.candidates]
         if args.linear:
             runs += [(m, m, config["models"].get(m, {})) for m in ("svm", "logistic_regression")]
         for model, name, settings in runs:
-            infos, cpu = run(args.study, variant, model, settings, folds, seed)
-            last = [i["history"][-1]["val_loss"] for i in infos if i.get("history")]
+            infos, cpu = run(args.study, variant, model, settings, folds, seed, protocol)
+            # The validation loss of the weights that were scored (the "kept" epoch).
+            last = [
+                next(
+                    (h["val_loss"] for h in i["history"] if h.get("kept")),
+                    i["history"][-1]["val_loss"],
+                )
+                for i in infos
+                if i.get("history")
+            ]
             row = {
+                "protocol": protocol,
                 "variant": variant,
                 "candidate": name,
                 "val_loss_mean": statistics.mean(last) if last else float("nan"),

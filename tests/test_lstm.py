@@ -247,3 +247,60 @@ def test_a_reused_model_trains_exactly_as_a_fresh_one():
     # Another variant's graph is not reused.
     other, _ = fit_lstm(second, "no_hashtags", settings, seed=12, vocab_size=40, reuse=first)
     assert other is not first
+
+
+def test_the_cpu_preset_scores_the_weights_of_its_lowest_validation_loss():
+    from dealerdetect.models.lstm import paper_stopping_callback
+
+    class FakeModel:
+        """Its "weights" are the epoch that wrote them."""
+
+        stop_training = False
+        weights = [np.zeros(1)]
+
+        def get_weights(self):
+            return [w.copy() for w in self.weights]
+
+        def set_weights(self, weights):
+            self.weights = weights
+
+    # The stopping rule fires on epoch 6, the worst of its last five; epoch 2 was the best.
+    losses = [0.5, 0.3, 0.45, 0.46, 0.47, 0.48]
+    for restore, kept in ((True, 2), (False, 6)):
+        cb = paper_stopping_callback(4, restore_best=restore)
+        cb.set_model(FakeModel())
+        for epoch, v in enumerate(losses):
+            cb.model.weights = [np.full(1, epoch + 1.0)]
+            cb.on_epoch_end(epoch, {"val_loss": v})
+            if cb.model.stop_training:
+                break
+        cb.on_train_end()
+        assert cb.stopped_epoch == 6 and cb.kept_epoch == kept
+        assert cb.model.weights[0][0] == kept
+    assert LSTMSettings.from_config({"preset": "cpu"}).restore_best is True
+    # Figure 2 and the authors' script keep the last epoch's weights.
+    assert LSTMSettings.from_config({"preset": "paper"}).restore_best is False
+    assert LSTMSettings.from_config({"preset": "cpu", "restore_best": False}).restore_best is False
+
+
+def test_a_fit_reports_the_epoch_whose_weights_it_kept():
+    from dealerdetect.models.train import fit_lstm, predict_scores
+
+    text, tags = padded_indexes(96, (1, 12), (1, 6), seed=3)
+    label = (text[:, 0] % 3 == 0).astype(int)
+    df = pd.DataFrame({"label": label, "text_idx": list(text), "tag_idx": list(tags)})
+    # A learning rate at which the stopping rule fires after the loss turned up (epochs 7, 9).
+    settings = {"lstm": {**TINY["lstm"], "epochs": 12, "learning_rate": 0.05}}
+    model, hist = fit_lstm(df, "with_hashtags", settings, seed=5, vocab_size=40)
+    kept = [h for h in hist if h["kept"]]
+    assert len(kept) == 1 and kept[0]["epoch"] < len(hist) < 12
+    assert kept[0]["val_loss"] == min(h["val_loss"] for h in hist)
+    # The model holds those weights: its loss on the validation rows is the kept epoch's.
+    from sklearn.model_selection import train_test_split
+
+    _, val = train_test_split(np.arange(96), test_size=0.3, random_state=5, stratify=label)
+    p = np.clip(predict_scores(model, [text[val], tags[val]]), 1e-7, 1 - 1e-7)
+    y = label[val]
+    loss = float(np.mean(-(y * np.log(p) + (1 - y) * np.log(1 - p))))
+    assert loss == pytest.approx(kept[0]["val_loss"], rel=1e-3)
+    assert loss != pytest.approx(hist[-1]["val_loss"], rel=1e-3)

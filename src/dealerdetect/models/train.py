@@ -238,7 +238,7 @@ def fit_lstm(
         model = reset_to(reuse, model)
     init_output_bias(model, y[fit_idx], s)
     x = inputs_for(train, blocks)
-    stop = paper_stopping_callback(s.patience)
+    stop = paper_stopping_callback(s.patience, s.restore_best)
     x_fit, y_fit = [a[fit_idx] for a in x], y[fit_idx]
     x_val, y_val = [a[val_idx] for a in x], y[val_idx]
     if s.trim_padding:
@@ -255,8 +255,16 @@ def fit_lstm(
         )
     clock = epoch_clock()
     hist = model.fit(**data, epochs=s.epochs, verbose=0, callbacks=[stop, clock])
+    # "kept": the epoch whose weights the returned model has (the last, or with restore_best
+    # the one with the lowest validation loss).
     history = [
-        {"epoch": i + 1, "loss": float(l_), "val_loss": float(v), "seconds": t}
+        {
+            "epoch": i + 1,
+            "loss": float(l_),
+            "val_loss": float(v),
+            "seconds": t,
+            "kept": i + 1 == stop.kept_epoch,
+        }
         for i, (l_, v, t) in enumerate(
             zip(hist.history["loss"], hist.history["val_loss"], clock.seconds, strict=True)
         )

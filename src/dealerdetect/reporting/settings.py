@@ -22,6 +22,7 @@ LABELS = {
     "trim_padding": "length-sorted, trimmed batches",
     "jit_compile": "XLA",
     "output_bias": "output bias starts at",
+    "restore_best": "weights of the lowest validation loss kept",
 }
 
 
@@ -31,6 +32,7 @@ NOT_IN_FIGURE2 = {
     "epochs": "not in the paper; the authors' script",
     "patience": "the paper's stopping rule",
     "output_bias": "not in the paper; Keras' default",
+    "restore_best": "not in the paper; the last epoch's",
 }
 
 
