@@ -68,7 +68,7 @@ def test_fields_read_apart_where_nothing_is_split(caption, tags, comments):
     assert _redact(caption, tags, comments) == alone
 
 
-def test_the_corpus_reads_a_post_s_fields_together(tmp_path):
+def _raw_posts(tmp_path):
     rows = []
     for i, (caption, tags, comments, _) in enumerate(SPLIT + [(*k, None) for k in KEEP]):
         rows.append(
@@ -85,7 +85,23 @@ def test_the_corpus_reads_a_post_s_fields_together(tmp_path):
         )
     raw = tmp_path / "posts.jsonl"
     raw.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    corpus = build_corpus(raw)
+    return raw
+
+
+def test_the_corpus_reads_a_post_s_fields_together(tmp_path):
+    corpus = build_corpus(_raw_posts(tmp_path))
     for (_, _, _, secret), (_, row) in zip(SPLIT, corpus.iterrows(), strict=False):
         text = _everything(row["caption"], row["hashtags"], [c["text"] for c in row["comments"]])
         assert folded(secret) not in folded(text), text
+
+
+def test_the_corpus_read_by_several_processes_is_the_same(tmp_path, monkeypatch):
+    import pandas as pd
+
+    import dealerdetect.annotation.corpus as corpus_module
+
+    raw = _raw_posts(tmp_path)
+    one = build_corpus(raw, jobs=1)
+    monkeypatch.setattr(corpus_module, "PARALLEL_MIN_POSTS", 2)
+    pool = build_corpus(raw, jobs=2)
+    pd.testing.assert_frame_equal(one, pool)

@@ -74,6 +74,9 @@ rule label_corpus:
         "benchmarks/label_corpus.tsv"
     conda:
         "../../environment.yml"
+    # Redaction and language identification in a pool of processes (Snakemake lowers the
+    # number to the cores it has).
+    threads: 4
     params:
         source=SOURCE,
         annotation_dir=annotation_dir(),

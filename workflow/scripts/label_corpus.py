@@ -21,6 +21,7 @@ corpus = build_corpus(
     sm.input.posts,
     phone_regions=sm.params.phone_regions,
     pictures=read_picture_texts(sm.input.pictures),
+    jobs=sm.threads,
 )
 labels, report = labels_or_explain(sm.params.annotation_dir, corpus, sm.params.unlabelled)
 collected = corpus["id"].nunique()

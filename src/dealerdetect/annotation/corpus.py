@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import multiprocessing as mp
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +19,7 @@ from dealerdetect.characterization import PAPER_APPS, contact_kinds, has_offer_t
 from dealerdetect.errors import InputValueError
 from dealerdetect.posts import extract_hashtags, read_jsonl
 from dealerdetect.preprocessing.language import identify
-from dealerdetect.preprocessing.steps import dedupe_posts
+from dealerdetect.preprocessing.steps import PARALLEL_MIN_POSTS, dedupe_posts
 from dealerdetect.privacy.redaction import (
     glued_apps,
     redact_hashtags,
@@ -65,8 +66,42 @@ def picture_kinds(text: str, phone_regions=None) -> set[str]:
     return kinds
 
 
+_WORKER: dict = {}
+
+
+def _start_worker(phone_regions) -> None:
+    _WORKER["regions"] = phone_regions
+
+
+def _read_post(key: tuple) -> tuple:
+    """One post's texts redacted (read together, :func:`redact_post`), the contact kinds of
+    the author's own text before redaction, and the language of the redacted caption."""
+    caption, tags, comments, own = key
+    regions = _WORKER.get("regions")
+    red_caption, red_tags, red_comments = redact_post(caption, tags, comments, regions, own)
+    own_text = " ".join(c for c, mine in zip(comments, own, strict=True) if mine)
+    kinds = sorted(contact_kinds(caption + "\n" + own_text, regions))
+    # Identified on the redacted caption, the text every later step reads.
+    return red_caption, red_tags, red_comments, kinds, identify(red_caption)
+
+
+def _read_posts(keys: list[tuple], phone_regions, jobs: int) -> list[tuple]:
+    """:func:`_read_post` of every key, in a pool of ``jobs`` processes for large corpora (the
+    result is the same: each post is read on its own)."""
+    if jobs <= 1 or len(keys) < PARALLEL_MIN_POSTS or "fork" not in mp.get_all_start_methods():
+        _start_worker(phone_regions)
+        return [_read_post(k) for k in keys]
+    with mp.get_context("fork").Pool(
+        jobs, initializer=_start_worker, initargs=(phone_regions,)
+    ) as pool:
+        return pool.map(_read_post, keys, chunksize=max(64, len(keys) // (jobs * 8)))
+
+
 def build_corpus(
-    raw_path: str | Path, phone_regions=None, pictures: dict[str, dict] | None = None
+    raw_path: str | Path,
+    phone_regions=None,
+    pictures: dict[str, dict] | None = None,
+    jobs: int = 1,
 ) -> pd.DataFrame:
     """One row per collection hit with its contact kinds, redacted text and language.
 
@@ -77,39 +112,37 @@ def build_corpus(
     (``pictures.job.read_picture_texts``); it goes through the same detectors and redaction as
     the caption: ``picture_contacts`` holds the kinds found in it, ``picture_text`` the
     redacted text, ``picture`` whether it was read or why not ("" without a picture).
+    ``jobs``: processes that read the posts (from ``PARALLEL_MIN_POSTS`` distinct posts up).
     """
     pictures = pictures or {}
+    posts = list(read_jsonl(raw_path))
     # A post found under several hashtags is one hit per hashtag with the same texts (37,092 hits
-    # of 12,857 posts in the default corpus), and the contact scan dominates: scan each text once.
-    # The fields read together too: a contact split between caption, hashtags and comments.
-    redact_fields = functools.cache(
-        lambda caption, tags, comments, own: redact_post(
-            caption, tags, comments, phone_regions, own
-        )
-    )
-    redact_picture = functools.cache(lambda text: redact_picture_text(text, phone_regions))
-    kinds_of = functools.cache(lambda text: contact_kinds(text, phone_regions))
-    picture_kinds_of = functools.cache(lambda text: picture_kinds(text, phone_regions))
-    language_of = functools.cache(identify)
-    rows = []
-    for p in read_jsonl(raw_path):
-        own = " ".join(c.text for c in p.comments if c.user == p.user)
-        kinds = kinds_of(p.caption + "\n" + own)
-        pic = pictures.get(p.id) or {}
-        pic_text = pic.get("text") or ""
-        # A handle glued into a hashtag ("#wickrplugdaddy00") goes like the caption's.
-        caption, tags, texts = redact_fields(
+    # of 12,857 posts in the default corpus), and the contact scan dominates: read each once.
+    keys = [
+        (
             p.caption,
             tuple(p.hashtags),
             tuple(c.text for c in p.comments),
             tuple(c.user == p.user for c in p.comments),
         )
+        for p in posts
+    ]
+    distinct = list(dict.fromkeys(keys))
+    read = dict(zip(distinct, _read_posts(distinct, phone_regions, jobs), strict=True))
+    redact_picture = functools.cache(lambda text: redact_picture_text(text, phone_regions))
+    picture_kinds_of = functools.cache(lambda text: picture_kinds(text, phone_regions))
+    rows = []
+    for p, key in zip(posts, keys, strict=True):
+        caption, tags, texts, kinds, language = read[key]
+        pic = pictures.get(p.id) or {}
+        pic_text = pic.get("text") or ""
         rows.append(
             {
                 "id": p.id,
                 "user": p.user,
                 "timestamp": p.timestamp,
                 "caption": caption,
+                # A handle glued into a hashtag ("#wickrplugdaddy00") goes like the caption's.
                 "hashtags": tags,
                 "comments": [
                     {"user": c.user, "timestamp": c.timestamp, "text": text}
@@ -119,10 +152,9 @@ def build_corpus(
                 "found_via": (redact_hashtags([p.found_via], phone_regions) or [""])[0],
                 "loop": p.loop,
                 "source": p.source,
-                "contacts": sorted(kinds),
+                "contacts": kinds,
                 "offer_to_buy": bool(has_offer_to_buy(p.caption, p.comments, p.user)),
-                # Identified on the redacted caption, the text every later step reads.
-                "language": language_of(caption),
+                "language": language,
                 "picture": pic.get("status", "") if p.image else "",
                 "picture_text": redact_picture(pic_text) if pic_text else "",
                 "picture_contacts": sorted(picture_kinds_of(pic_text)) if pic_text else [],
