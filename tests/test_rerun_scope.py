@@ -25,6 +25,8 @@ DOWNSTREAM = {
     "figure_accounts",
     "picture_gain",
     "headline",
+    # The report's home page reads the headline.
+    "report_home",
     "all",
 }
 
