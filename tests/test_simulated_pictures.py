@@ -446,11 +446,6 @@ def test_pictures_without_contact_show_none(world):
     assert checked > 5000
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pictures.py _contact: a dealer whose only contact kind is 'bio' gets "
-    "image_contact=True with lines like 'check my bio' / 'DM for prices', no contact details",
-)
 def test_every_contact_picture_shows_contact_details(world):
     bare = []
     for p in world.posts:

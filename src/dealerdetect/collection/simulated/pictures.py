@@ -188,10 +188,10 @@ class PictureAssigner:
 
     def _contact(self, post: SimPost, account: Account | None) -> None:
         rng = _uniform_rng(self.seed, post.id, "contact")
-        kinds = _contact_kinds(account) or ["bio"]
+        kinds = _contact_kinds(account)
         who = account.identity if account is not None else None
-        if who is None:
-            return
+        if who is None or not kinds:
+            return  # a dealer reached only through the bio has no contact detail to draw
         lines = [drawable(self.contacts.line(rng, k, who)) for k in kinds]
         post.meta.update(image_contact=True, picture_contact=lines)
         if post.meta["picture_kind"] != "menu":
@@ -250,13 +250,13 @@ class PictureAssigner:
                 self._set(p, group[p.id])
             else:
                 self._none(p)
-        # Contact details: image ads first, dealers with a contact to write before the rest.
+        # Contact details: image ads first, then text ads; only dealers with a contact detail
+        # to write (the paper counts pictures "with contact details", not "check my bio").
         n_contact = min(scaled(self.cfg["contact"], factor), n_pic)
         pictured_image = [p for p in pool if p.id in group]
-        with_kind = [p for p in pictured_image if _contact_kinds(accounts.get(p.user))]
-        without = [p for p in pictured_image if not _contact_kinds(accounts.get(p.user))]
         rest = [p for p in tpool if p.id in group and group[p.id] != "unrelated"]
-        for p in (with_kind + without + rest)[:n_contact]:
+        able = [p for p in pictured_image + rest if _contact_kinds(accounts.get(p.user))]
+        for p in able[:n_contact]:
             self._contact(by_id[p.id], accounts.get(p.user))
 
     # -- everything else ----------------------------------------------------------------------
