@@ -53,6 +53,7 @@ PICTURE_KEYS = {
     "picture_kind",
     "picture_drugs",
     "picture_contact",
+    "picture_of",
 }
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
@@ -656,3 +657,22 @@ def test_ocr_reads_the_handle_from_most_contact_pictures(source, world, tmp_path
         read += norm(own_contacts(world, p)[0]) in norm(read_text(image))
     print(f"OCR read the handle from {read} of {len(chosen)} contact pictures")
     assert read >= 12  # measured 15 of 20 (rapidocr-onnxruntime 1.4.4, seed 42)
+
+
+def test_a_seller_reposts_an_ads_picture_re_encoded(world, pictured_ads):
+    from dealerdetect.pictures import near, perceptual_hash
+
+    reposts = [p for p in world.posts if p.meta.get("picture_of")]
+    assert len(reposts) > 100, "too few reposts for the leakage table to see a picture twice"
+    assert any(p.meta.get("picture_of") for p in pictured_ads)  # in the collected ads too
+    for p in reposts[:60]:
+        orig = world.by_id[p.meta["picture_of"]]
+        a, b = world.accounts[p.user], world.accounts[orig.user]
+        assert a.identity is b.identity  # the same seller, on one account or another
+        assert p.label == orig.label == 1 and p.meta["kind"] == orig.meta["kind"] == "drug_ad"
+        assert orig.epoch <= p.epoch and not orig.meta.get("picture_of")
+        assert P.picture_lines(SEED, p) == P.picture_lines(SEED, orig)
+        jp, jo = P.picture_jpeg(SEED, p), P.picture_jpeg(SEED, orig)
+        assert hashlib.sha256(jp).digest() != hashlib.sha256(jo).digest()  # saved again
+        hp, ho = (perceptual_hash(Image.open(io.BytesIO(j))) for j in (jp, jo))
+        assert near(hp, ho), (p.id, orig.id)

@@ -21,6 +21,10 @@ same shares as probabilities; other posts by persona (pictures.yaml ``personas``
 pain-patient posts with pill bottles and pharmacy text, recovery posts with pills and a clean-time
 count, memes and flyers with text, text-free photos for lifestyle posts.
 
+A share of a seller's pictured ads (world.yaml ``dealers.pictures.repost``) shows a picture
+the seller posted before (``picture_of``: the original's id), saved again by
+:func:`picture_jpeg` at another quality and size.
+
 Everything draws from streams of its own (``Rand(seed, "pictures")`` for the calibrated
 allocation, one per post id otherwise), so the rest of the world is exactly as without pictures.
 :func:`render_picture` draws a 320x320 picture from (seed, post) alone with Pillow, using only the
@@ -143,6 +147,18 @@ def _capable(post: SimPost, group: str) -> bool:
 
 def _uniform_rng(seed: int, post_id: str, what: str) -> Rand:
     return Rand(seed, f"pictures/{what}/{post_id}")
+
+
+def _look(post: SimPost) -> tuple:
+    """What a picture shows as counted: kind, categories, contact or not."""
+    m = post.meta
+    return (m.get("picture_kind"), tuple(m.get("image_category") or ()), m.get("image_contact"))
+
+
+def _sells(account: Account) -> set[str]:
+    """The families a dealer account sells (a repost shows only what the account sells)."""
+    prof = account.dealer
+    return {f.removeprefix("open/") for f in prof.families} if prof is not None else set()
 
 
 def _contact_kinds(account: Account | None) -> list[str]:
@@ -319,6 +335,51 @@ class PictureAssigner:
         for p in [*sphere, *open_posts]:
             if p.id not in calibrated:
                 self._by_chance(p, accounts)
+        self._reposts([*sphere, *open_posts], accounts, calibrated)
+
+    # -- the same picture again ---------------------------------------------------------------
+    def _reposts(
+        self, posts: list[SimPost], accounts: dict[str, Account], calibrated: set[str]
+    ) -> None:
+        """A seller posts an ad's picture again, re-encoded: a share ``repost`` of a seller's
+        pictured ads copy an earlier picture of the seller, one of another account first when
+        the seller runs several (ring members sharing one identity), else its own. A calibrated
+        ad copies only a picture that shows the same (kind, categories, contact), so every
+        calibrated count stays as it was; and only drugs the account sells."""
+        share = float(self.cfg.get("repost", 0.0))
+        if share <= 0:
+            return
+        sellers: dict[int, list[SimPost]] = {}
+        for p in sorted(posts, key=lambda q: (q.epoch, q.id)):
+            acc = accounts.get(p.user)
+            if acc is None or acc.dealer is None or acc.identity is None:
+                continue
+            if p.meta.get("picture") and p.label == 1 and p.meta.get("kind") == "drug_ad":
+                sellers.setdefault(id(acc.identity), []).append(p)  # an ad, not a selfie
+        for group in sellers.values():
+            for i, post in enumerate(group):
+                if i == 0 or not _uniform_rng(self.seed, post.id, "repost").chance(share):
+                    continue
+                look = _look(post) if post.id in calibrated else None
+                sells = _sells(accounts[post.user])
+                able = [
+                    q
+                    for q in group[:i]
+                    if look in (None, _look(q)) and set(q.meta.get("picture_drugs") or ()) <= sells
+                ]
+                src = next((q for q in able if q.user != post.user), able[0] if able else None)
+                if src is not None:
+                    m = src.meta
+                    post.meta.update(
+                        picture_of=m.get("picture_of", src.id),
+                        picture_kind=m.get("picture_kind"),
+                        image_category=list(m.get("image_category") or []),
+                        image_contact=bool(m.get("image_contact")),
+                        picture_drugs=list(m.get("picture_drugs") or []),
+                    )
+                    post.meta.pop("picture_contact", None)
+                    if m.get("picture_contact"):
+                        post.meta["picture_contact"] = list(m["picture_contact"])
 
 
 def assign_pictures(
@@ -379,7 +440,7 @@ def plan(seed: int, post: SimPost) -> Plan | None:
     if not m.get("picture"):
         return None
     s = spec()
-    rng = Rand(seed, f"picture/{post.id}")
+    rng = Rand(seed, f"picture/{_drawn_from(post)}")
     kind = m.get("picture_kind", "photo")
     drugs = list(m.get("picture_drugs") or [])
     hand = kind in ("menu", "recovery") and rng.chance(0.45)
@@ -425,6 +486,11 @@ def plan(seed: int, post: SimPost) -> Plan | None:
         paper=tuple(rng.pick(s["paper"])),
         quality=rng.randint(lo, hi),
     )
+
+
+def _drawn_from(post: SimPost) -> str:
+    """The post whose picture this one shows: itself, or the original of a repost."""
+    return post.meta.get("picture_of") or post.id
 
 
 def picture_lines(seed: int, post: SimPost) -> list[str]:
@@ -620,7 +686,7 @@ def render_picture(seed: int, post: SimPost):
 
     s = spec()
     size = s["size"]
-    rng = Rand(seed, f"picture/{post.id}/draw")
+    rng = Rand(seed, f"picture/{_drawn_from(post)}/draw")
     width = size - 48
     if p.kind in ("menu", "recovery") or (p.kind == "flyer" and rng.chance(0.5)):
         img = Image.new("RGB", (size, size), p.paper)
@@ -699,6 +765,19 @@ def picture_jpeg(seed: int, post: SimPost) -> bytes | None:
     img = render_picture(seed, post)
     if img is None:
         return None
+    quality = plan(seed, post).quality
+    if post.meta.get("picture_of"):  # a repost: saved again, at its own size and quality
+        from PIL import Image
+
+        rng = Rand(seed, f"picture/{post.id}/repost")
+        lo, hi = spec()["render"]["jpeg_quality"]
+        again = rng.randint(lo, hi)
+        if again == quality:  # never the same bytes: the perceptual hash must match it
+            again = lo + (again - lo + 7) % (hi - lo + 1)
+        quality = again
+        side = rng.pick((img.width, img.width, 288, 256))
+        if side != img.width:
+            img = img.resize((side, side), Image.BILINEAR)
     buf = io.BytesIO()
-    img.save(buf, "JPEG", quality=plan(seed, post).quality)
+    img.save(buf, "JPEG", quality=quality)
     return buf.getvalue()
