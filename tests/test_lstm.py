@@ -123,6 +123,51 @@ def test_single_block_variants_and_a_short_fit(caplog):
     assert f"val_loss {history[2]['val_loss']:.4f}" in lines[2] and "seconds" in lines[2]
 
 
+def test_with_pictures_adds_a_third_branch_built_like_the_other_two():
+    s = LSTMSettings.from_config({"preset": "paper"})
+    model = build_model(29832, 50, 15, ("text", "hashtags", "picture"), s, picture_length=30)
+    layers = {layer.name: layer for layer in model.layers}
+    assert [i.name for i in model.inputs] == ["text_index", "hashtags_index", "picture_index"]
+    assert [tuple(i.shape) for i in model.inputs] == [(None, 50), (None, 15), (None, 30)]
+    # Same embedding table size, LSTM and dense as Figure 2's branches; merged before dense 3.
+    assert layers["picture_embedding"].input_dim == 29832
+    assert layers["picture_embedding"].output_dim == layers["text_embedding"].output_dim
+    assert layers["picture_lstm"].units == layers["text_lstm"].units == 800
+    assert layers["picture_dense"].units == 200
+    assert len(layers["merge"].input) == 3
+
+
+def test_the_picture_branch_learns_what_only_the_picture_shows():
+    """Image ads: the caption says nothing, the picture's words give the label away. A model
+    that ignored its third branch would stay at the prior."""
+    from dealerdetect.models.lstm import VARIANT_BLOCKS, inputs_for
+    from dealerdetect.models.train import fit_lstm, predict_scores
+
+    rng = np.random.default_rng(3)
+    n = 160
+    label = np.array([0, 1] * (n // 2))
+    df = pd.DataFrame(
+        {
+            "label": label,
+            "text_idx": [list(rng.integers(2, 20, 6)) + [0] * 4 for _ in range(n)],
+            "tag_idx": [list(rng.integers(2, 20, 2)) + [0] for _ in range(n)],
+            # Half the posts have no picture (all padding); the rest carry a label word.
+            "pic_idx": [
+                [20 + y, 0, 0, 0] if i % 4 < 2 else [0, 0, 0, 0] for i, y in enumerate(label)
+            ],
+        }
+    )
+    settings = {"lstm": {**TINY["lstm"], "epochs": 25, "learning_rate": 0.05}}
+    model, history = fit_lstm(df, "with_pictures", settings, seed=1, vocab_size=22)
+    assert [i.name for i in model.inputs] == ["text_index", "hashtags_index", "picture_index"]
+    scores = predict_scores(model, inputs_for(df, VARIANT_BLOCKS["with_pictures"]))
+    pictured = np.arange(n) % 4 < 2
+    dealer, other = scores[pictured & (label == 1)], scores[pictured & (label == 0)]
+    assert dealer.min() > other.max(), (dealer.min(), other.max())
+    # Posts without a picture cannot be told apart: their scores stay between the two groups.
+    assert np.ptp(scores[~pictured]) < dealer.min() - other.max()
+
+
 @pytest.mark.parametrize("bias, expected", [("zero", 0.0), ("prior", np.log(6 / 54))])
 def test_output_bias_starts_at_zero_or_the_training_prior(bias, expected):
     from dealerdetect.models.train import init_output_bias, output_bias_for
