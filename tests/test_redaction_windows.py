@@ -327,14 +327,17 @@ def _per_character_map(text: str, join_lines: bool) -> list[tuple[int, int]]:
         for c in got:
             chars.append(c)
             spans.append((i, i + 1))
-    passes = [(textmod.SPACED_RE, textmod._spaced), (None, textmod._leet)]
+    passes = [(textmod.SPACED_RE, textmod._spaced), (None, textmod._leet), ("glued", None)]
     passes.append((textmod._DIGITISH_RE, textmod._digitish))
     if join_lines:
         passes.insert(0, (textmod._LINE_BREAK_RE, textmod._lines))
     for pattern, fn in passes:
         cur = "".join(chars)
-        matches = textmod._LEET_RE.finditer(cur) if pattern is None else pattern.finditer(cur)
-        edits = textmod._regex_edits(matches, fn)
+        if pattern == "glued":
+            edits = textmod._glued_apps(cur)
+        else:
+            matches = textmod._LEET_RE.finditer(cur) if pattern is None else pattern.finditer(cur)
+            edits = textmod._regex_edits(matches, fn)
         new_chars, new_spans, pos = [], [], 0
         for s, e, rep in edits:
             new_chars += chars[pos:s]

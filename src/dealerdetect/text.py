@@ -23,6 +23,8 @@ Public API:
           number) becomes a marker word (:data:`EMOJI_WORDS`), named by the ``emoji`` package;
         * letter-spaced words joined ("W I C K R", "w.i.c.k.r");
         * leet digits and symbols in app names read as letters ("W1ckr", "t3legram", "$ignal");
+        * blanks put back in a token where OCR lost them, between lead words, an app's name
+          and a handle ("addmykik", "onTelegram", "kikmr_x99"; not in a hashtag);
         * a letter O, I or l among the digits of a number read as a digit ("555-2O1-3344");
           digits written as words ("five five five...", "cinco..."), as roman numerals
           (a run of them), dingbat or circled digits, and vanity toll-free numbers
@@ -460,6 +462,61 @@ _VANITY_RE = re.compile(
     r"(?P<rest>[A-Za-z0-9]{7}|[A-Za-z0-9]{3}[ .\-][A-Za-z0-9]{4}|[A-Za-z0-9]{4}[ .\-][A-Za-z0-9]{3})"
     r"(?![A-Za-z0-9])"
 )
+# An app's name glued to the words before it or to the handle after it, as OCR reads a line
+# whose blanks it lost ("addmykik top_shop99", "hmu onTelegram x", "kikmr_express247"): a
+# token made of lead words, the name, and a handle (a digit or "_" in it). Blanks are put back
+# between the pieces; only a token with lead words or such a handle is touched, so "kik" or
+# "telegrams" stay as written.
+_GLUED_LEADS = ("message", "contact", "follow", "reach", "find", "join", "text", "add", "hmu",
+                "msg", "hit", "via", "dm", "my", "me", "on", "us", "our")  # fmt: skip
+_GLUED_LEAD_RE = re.compile("|".join(_GLUED_LEADS), re.IGNORECASE)
+_GLUED_APP = r"wickr(?:me)?|telegram|kik(?:me)?|whatsapp|snapchat|threema|wechat|signal|discord"
+_GLUED_KEYS_RE = re.compile(_GLUED_APP, re.IGNORECASE)
+_GLUED_TOKEN_RE = re.compile(
+    rf"(?P<lead>(?:{'|'.join(_GLUED_LEADS)})+)?(?P<app>{_GLUED_APP})"
+    r"(?P<tail>(?=[A-Za-z0-9.]*[0-9_])[A-Za-z0-9_][A-Za-z0-9_.]{2,29})?",
+    re.IGNORECASE,
+)
+_TOKEN_EDGE = frozenset(string.ascii_letters + string.digits + "_.")
+
+
+def _glued_apps(text: str):
+    """Edits putting blanks back into the tokens of :data:`_GLUED_TOKEN_RE` (one per app name
+    found, each token read once)."""
+    edits, done = [], -1
+    for m in _GLUED_KEYS_RE.finditer(text):
+        if m.start() < done:
+            continue
+        a, b = m.start(), m.end()
+        while a > 0 and a > m.start() - 40 and text[a - 1] in _TOKEN_EDGE:
+            a -= 1
+        while b < len(text) and b < m.end() + 40 and text[b] in _TOKEN_EDGE:
+            b += 1
+        done = b
+        if (a > 0 and text[a - 1] in _TOKEN_EDGE) or (b < len(text) and text[b] in _TOKEN_EDGE):
+            continue  # longer than a token OCR glues
+        if a > 0 and text[a - 1] == "#":
+            continue  # a hashtag ("#wickrplugdaddy00") is read as one by the detectors
+        t = _GLUED_TOKEN_RE.fullmatch(text, a, b)
+        if t is None or not (t["lead"] or t["tail"]):
+            continue
+        cuts = []
+        if t["lead"]:
+            pos = t.start("lead")
+            while pos < t.end("lead"):
+                piece = _GLUED_LEAD_RE.match(text, pos, t.end("lead"))
+                if piece is None:  # the pieces read another way: one blank before the name
+                    cuts = [t.end("lead")]
+                    break
+                cuts.append(piece.end())
+                pos = piece.end()
+        if t["tail"]:
+            cuts.append(t.end("app"))
+        # A blank after the character before each cut: the two map back to that character.
+        edits.extend((c - 1, c, text[c - 1] + " ") for c in cuts)
+    return edits
+
+
 _LINE_BREAK_RE = re.compile(r"(?<=[A-Za-z0-9@._\-])[ \t]*\r?\n[ \t\r\n]*(?=[A-Za-z0-9@._\-])")
 
 
@@ -603,14 +660,18 @@ def normalize(text: str, join_lines: bool = False) -> Normalized:
         (_VANITY_RE, _vanity),
         (SPACED_RE, _spaced),
         (_LEET_RE, _leet),
+        (_GLUED_KEYS_RE, None),
         (_DIGITISH_RE, _digitish),
     ]
     if join_lines:
         passes.insert(0, (_LINE_BREAK_RE, _lines))
     layers = []
     for pattern, fn in passes:
-        matches = _leet_matches(out) if pattern is _LEET_RE else pattern.finditer(out)
-        out, layer = _apply(out, _regex_edits(matches, fn))
+        if fn is None:
+            out, layer = _apply(out, _glued_apps(out))
+        else:
+            matches = _leet_matches(out) if pattern is _LEET_RE else pattern.finditer(out)
+            out, layer = _apply(out, _regex_edits(matches, fn))
         if layer is not None:
             layers.append(layer)
     return Normalized(out, text, base, tuple(layers))

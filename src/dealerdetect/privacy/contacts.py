@@ -20,6 +20,10 @@ Public API:
         * An app followed by a handle or number ("wickr: plugdaddy", "kik me @bigbars",
           "whatsapp +1 555 201 3344", "add me on snap xanplug", "#wickrbigplug99") is one
           Contact of the app's kind spanning the handle or number. App links span the link.
+          A strong name followed by a plain word takes it as the handle ("kik tournament"):
+          the detector leans to redacting. A handle in two words is taken whole where the
+          second ends the clause, looks like a handle ("fast kid99") or the next app's name
+          follows ("wickr: candy man kik: ..."), as OCR reads a line of contacts.
         * An app named without a handle counts only as a pointer: after "on"/"via"/"add me"
           ("hit me on wickr"), before "me" ("whatsapp me"), or as the exact hashtag ("#kik").
           "telegram from grandma", "kik-off at 3", "snap of the game" are not contacts.
@@ -611,7 +615,16 @@ _CLAUSE_END_RE = re.compile(r"[ \t]*(?:$|[\r\n]|[^\sA-Za-z0-9_])")
 # The second word of a handle written in two ("wickr: plug daddy", "kik: big bars99"): one
 # more word with a letter (not a number's first digits) on the line that ends the clause (the line ends, or punctuation or an emoji comes).
 _SECOND_WORD_RE = re.compile(
-    r"[ \t]{1,2}((?=[0-9_]*[A-Za-z])[A-Za-z0-9_]{2,20})(?=[ \t]*(?:$|[\r\n]|[^\sA-Za-z0-9_]))"
+    r"[ \t]{1,2}((?=[0-9_]*[A-Za-z])[A-Za-z0-9_]{2,20})(?=[ \t]*(?:$|[\r\n]|[^\sA-Za-z0-9_])"
+    # or the next app's name and its separator: contacts one after another on a line OCR read
+    r"|[ \t]+(?:wickr|telegram|kik|snap|snapchat|whatsapp|signal|threema|wechat|discord)"
+    r"[ \t]*[:\-=>])",
+    re.IGNORECASE,
+)
+# Or a second word that looks like a handle's end (letters with digits or "_"), whatever comes
+# after it: "wickr: fast kid99 telegram: fast kid99", a line OCR read as one.
+_SECOND_HANDLE_RE = re.compile(
+    r"[ \t]{1,2}((?=[0-9_]*[A-Za-z])(?=[A-Za-z]*[0-9_])[A-Za-z0-9_]{2,20})(?![A-Za-z0-9_@.])"
 )
 # WeChat ids and payment handles may hold "-" ("rx-plug88", "venmo @plug-daddy-rx").
 _HYPHEN_TAIL_RE = re.compile(r"(?:-[A-Za-z0-9_]+)+(?![A-Za-z0-9_@])")
@@ -626,7 +639,7 @@ def _handle_end(text: str, end: int, kind: str, two_words: bool) -> int:
         if tail:
             end = tail.end()
     if two_words:
-        nxt = _SECOND_WORD_RE.match(text, end)
+        nxt = _SECOND_WORD_RE.match(text, end) or _SECOND_HANDLE_RE.match(text, end)
         if nxt:
             w = nxt.group(1).lower()
             if not (
