@@ -28,6 +28,11 @@ FORMS = [
     ("lead and handle glued", "kik", "oxy_express1", "add mykikoxy_express1"),
     ("lead and handle glued", "wickr", "dr_feelgood9", "hmuwickrdr_feelgood9"),
     ("lead and handle glued", "telegram", "benzo_house3", "joinmytelegrambenzo_house3"),
+    ("handle's first word glued to the name", "telegram", "pill shop9", "Telegrampill shop9"),
+    ("handle's first word glued to the name", "wickr", "xan depot_", "wickrxan depot_ 24/7"),
+    ("handle's first word glued to the name", "kik", "molly mart3", "addmykikmolly mart3"),
+    ("handle in two words, no colon", "kik", "bar man7", "add me kik bar man7 for the list"),
+    ("handle in two words, no colon", "wickr", "plug boy_1", "hmu on wickr plug boy_1"),
     (
         "handle in two words, next contact after",
         "wickr",
@@ -67,6 +72,9 @@ BENIGN = [
     "wickr: best plug telegram is down",
     "kikboxing class at 6",
     "telegraph hill walk this sunday",
+    # A drug and its dose after an app emoji or name is no handle in two words.
+    "today's menu \U0001f4f2\nLortab 10mg\nPercocet 10/325",
+    "kik me for prices\nXanax 2mg bars - $175",
 ]
 
 

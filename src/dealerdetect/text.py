@@ -477,6 +477,14 @@ _GLUED_TOKEN_RE = re.compile(
     r"(?P<tail>(?=[A-Za-z0-9.]*[0-9_])[A-Za-z0-9_][A-Za-z0-9_.]{2,29})?",
     re.IGNORECASE,
 )
+# Or letters only, when a word that looks like a handle's end follows ("kikvip box1").
+_GLUED_LETTERS_RE = re.compile(
+    rf"(?P<lead>(?:{'|'.join(_GLUED_LEADS)})+)?(?P<app>{_GLUED_APP})(?P<tail>[A-Za-z]{{3,20}})",
+    re.IGNORECASE,
+)
+_HANDLE_END_AFTER_RE = re.compile(
+    r"[ \t]{1,2}(?=[A-Za-z_]*[0-9_])[A-Za-z_][A-Za-z0-9_]{1,19}(?![A-Za-z0-9_@.])"
+)
 _TOKEN_EDGE = frozenset(string.ascii_letters + string.digits + "_.")
 
 
@@ -498,6 +506,8 @@ def _glued_apps(text: str):
         if a > 0 and text[a - 1] == "#":
             continue  # a hashtag ("#wickrplugdaddy00") is read as one by the detectors
         t = _GLUED_TOKEN_RE.fullmatch(text, a, b)
+        if (t is None or not t["tail"]) and _HANDLE_END_AFTER_RE.match(text, b):
+            t = _GLUED_LETTERS_RE.fullmatch(text, a, b) or t
         if t is None or not (t["lead"] or t["tail"]):
             continue
         cuts = []

@@ -597,8 +597,13 @@ def _app_handle(
     if not punct and _IS_RE.search(sep.group()) and not _HANDLE_LIKE_RE.search(word):
         if weak or not lead:
             return None
-    if word in _NOT_HANDLES and punct and end > handle.end() and word not in _stopwords():
-        return (handle.start(), end), "handle"  # "wickr: plug daddy"
+    if (
+        word in _NOT_HANDLES
+        and (punct or _SECOND_HANDLE_RE.match(text, handle.end()))
+        and end > handle.end()
+        and word not in _stopwords()
+    ):
+        return (handle.start(), end), "handle"  # "wickr: plug daddy", "wickr plug 4u"
     if (
         word in _NOT_HANDLES
         or word in _PLACEHOLDER_WORDS
@@ -623,8 +628,9 @@ _SECOND_WORD_RE = re.compile(
 )
 # Or a second word that looks like a handle's end (letters with digits or "_"), whatever comes
 # after it: "wickr: fast kid99 telegram: fast kid99", a line OCR read as one.
+# It starts with a letter, so a dose ("xanax 2mg", "perc 30s") is never one.
 _SECOND_HANDLE_RE = re.compile(
-    r"[ \t]{1,2}((?=[0-9_]*[A-Za-z])(?=[A-Za-z]*[0-9_])[A-Za-z0-9_]{2,20})(?![A-Za-z0-9_@.])"
+    r"[ \t]{1,2}((?=[A-Za-z_]*[0-9_])[A-Za-z_][A-Za-z0-9_]{1,19})(?![A-Za-z0-9_@.])"
 )
 # WeChat ids and payment handles may hold "-" ("rx-plug88", "venmo @plug-daddy-rx").
 _HYPHEN_TAIL_RE = re.compile(r"(?:-[A-Za-z0-9_]+)+(?![A-Za-z0-9_@])")
@@ -633,22 +639,25 @@ _HYPHEN_KINDS = frozenset({"wechat", "handle"})
 
 def _handle_end(text: str, end: int, kind: str, two_words: bool) -> int:
     """Where a handle that ends at ``end`` really ends: over "-" pieces for the apps whose ids
-    hold them, and over a second word after punctuation (``two_words``)."""
+    hold them, and over a second word (any after punctuation, ``two_words``)."""
     if kind in _HYPHEN_KINDS:
         tail = _HYPHEN_TAIL_RE.match(text, end)
         if tail:
             end = tail.end()
+    # After punctuation ("wickr: plug daddy") a plain second word may go on the handle; without
+    # it only one that looks like a handle's end ("kik vip box1").
+    nxt = _SECOND_HANDLE_RE.match(text, end)
     if two_words:
-        nxt = _SECOND_WORD_RE.match(text, end) or _SECOND_HANDLE_RE.match(text, end)
-        if nxt:
-            w = nxt.group(1).lower()
-            if not (
-                w in _NOT_HANDLES
-                or w in _PLACEHOLDER_WORDS
-                or w in _stopwords()
-                or APP_MENTION_RE.fullmatch(w)
-            ):
-                end = nxt.end(1)
+        nxt = _SECOND_WORD_RE.match(text, end) or nxt
+    if nxt:
+        w = nxt.group(1).lower()
+        if not (
+            w in _NOT_HANDLES
+            or w in _PLACEHOLDER_WORDS
+            or w in _stopwords()
+            or APP_MENTION_RE.fullmatch(w)
+        ):
+            end = nxt.end(1)
     return end
 
 
