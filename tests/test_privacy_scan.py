@@ -146,3 +146,51 @@ def test_operations_outputs_are_scanned_and_the_contact_hashes_are_salted(tiny_r
     assert len(hashes) and set(hashes["hash"]) <= salted and not set(hashes["hash"]) & plain
     raw = (tiny_run / "data/operations/simulated/contact_hashes.csv").read_text().casefold()
     assert not [v for v in needles if v in raw]
+
+
+# Words of a contact line that are not the contact: app names and the words around them.
+_CONTACT_LINE_WORDS = re.compile(
+    r"(?:add|my|me|on|us|hmu|text|call|dm|message|join|email|mail|e-mail|hit|up|or|and|at|"
+    r"wickr|wickrme|telegram|kik|kikme|snapchat|snap|whatsapp|signal|threema|wechat|discord|"
+    r"for|the|menu|orders?|only|us:|me:)",
+    re.I,
+)
+
+
+def drawn_contact_values(run):
+    """The handles, numbers and e-mail local parts the simulated world drew into the pictures
+    of the posts collected (its truth, ``picture_contact``), not what the detector found."""
+    from dealerdetect.posts import read_jsonl
+
+    cfg = yaml.safe_load((ROOT / "config.yaml").read_text())
+    tiny = yaml.safe_load((ROOT / "tests/config/tiny.yaml").read_text())
+    src = SimulatedSource(
+        seed=tiny["seed"],
+        scale=tiny["collection"]["simulated"]["scale"],
+        window=Window.from_config(cfg["collection"]["window"]),
+        lexicon=Lexicon.from_config(cfg["drugs"]),
+    )
+    values = set()
+    for p in read_jsonl(run / "data/raw/simulated/posts.jsonl"):
+        for line in src.world.by_id[p.id].meta.get("picture_contact") or []:
+            digits = re.sub(r"\D", "", line)
+            if len(digits) >= 7 and not re.search(r"[A-Za-z]\w*\d|_|@", line):
+                values.add(digits)
+                continue
+            for tok in re.findall(r"[\w.@\-]+", line):
+                tok = tok.split("@")[0]
+                if len(tok) >= 5 and not _CONTACT_LINE_WORDS.fullmatch(tok):
+                    values.add(re.sub(r"[._\-]", "", tok.casefold()))
+    return {v for v in values if len(v) >= 5}
+
+
+def test_no_value_drawn_into_a_picture_anywhere_in_results(tiny_run):
+    """OCR loses blanks and adds them ("addmykik x", "fast kid99"): what the world drew into a
+    picture must be in no file under results/, read with blanks and separators removed."""
+    values = drawn_contact_values(tiny_run)
+    assert len(values) >= 3, values  # the scan has something to find
+    leaks = []
+    for path, text in texts_under(tiny_run / "results"):
+        compact = re.sub(r"[\s._\-()'+]", "", text.casefold())
+        leaks += [(path.name, v) for v in values if v in compact]
+    assert not leaks, f"values drawn into pictures in results/: {leaks[:10]}"
