@@ -1,8 +1,8 @@
 """Contact lines as OCR reads them from a picture: blanks lost between words ("addmykik",
 "onTelegram", "kikmr_express247") or put inside a handle ("fast kid99"), several contacts run
-together on one line. Found on the default study: the text read from four simulated price lists
-kept their handles in results/corpus/posts.jsonl. The forms below are written as OCR gives
-them, in other words and names than those four.
+together on one line. Found on the default study: the text read from six simulated price lists
+kept four handles in results/corpus/posts.jsonl. The forms below are written as OCR gives
+them, in other words and names than those.
 """
 
 from __future__ import annotations
