@@ -664,29 +664,32 @@ def _lines(m):
     return None
 
 
+def _each_match(pattern: re.Pattern, fn):
+    """A pass: ``fn``'s edits for each match of ``pattern``."""
+    return lambda text: _regex_edits(pattern.finditer(text), fn)
+
+
+# The passes of the detection text, in order; each gives the edits of one layer.
+_PASSES = (
+    _each_match(_NUMBER_RUN_RE, _number_words),
+    _each_match(_ROMAN_RUN_RE, _roman),
+    _each_match(_VANITY_RE, _vanity),
+    _each_match(SPACED_RE, _spaced),
+    lambda text: _regex_edits(_leet_matches(text), _leet),
+    _glued_apps,
+    _each_match(_DIGITISH_RE, _digitish),
+)
+_JOIN_PASS = _each_match(_LINE_BREAK_RE, _lines)
+
+
 @functools.lru_cache(maxsize=256)
 def normalize(text: str, join_lines: bool = False) -> Normalized:
     """The detection text of ``text`` with its map back (see the module docstring)."""
     text = str(text)
     out, base = _base(text)
-    passes = [
-        (_NUMBER_RUN_RE, _number_words),
-        (_ROMAN_RUN_RE, _roman),
-        (_VANITY_RE, _vanity),
-        (SPACED_RE, _spaced),
-        (_LEET_RE, _leet),
-        (_GLUED_KEYS_RE, None),
-        (_DIGITISH_RE, _digitish),
-    ]
-    if join_lines:
-        passes.insert(0, (_LINE_BREAK_RE, _lines))
     layers = []
-    for pattern, fn in passes:
-        if fn is None:
-            out, layer = _apply(out, _glued_apps(out))
-        else:
-            matches = _leet_matches(out) if pattern is _LEET_RE else pattern.finditer(out)
-            out, layer = _apply(out, _regex_edits(matches, fn))
+    for edits_of in (_JOIN_PASS, *_PASSES) if join_lines else _PASSES:
+        out, layer = _apply(out, edits_of(out))
         if layer is not None:
             layers.append(layer)
     return Normalized(out, text, base, tuple(layers))
