@@ -52,3 +52,14 @@ def test_handle_in_the_next_hashtag_of_the_field():
     tags = ["bars", "wickr", "plugdaddy99", "xanax"]
     assert redact_hashtags(tags) == ["bars", "wickr", "[HANDLE]", "xanax"]
     assert redact_hashtags(["wickr", "kik", "telegram"]) == ["wickr", "kik", "telegram"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["call 213-844-0000 for orders", "call 200-8४៤-0000 for orders", "txt 855-201-4477 now pls"],
+)
+def test_a_number_then_a_short_word_is_no_vanity_number(text):
+    """Found by the property test: "844-0000 for" read as a vanity number ("0000-367") left
+    a number whole or took the word with it."""
+    out = redact(text)
+    assert "[PHONE]" in out and out.split("[PHONE]")[1].split()[0] == text.split()[-2], out

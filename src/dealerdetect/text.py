@@ -624,6 +624,10 @@ def _vanity(m):
     rest = m.group("rest")
     if sum(c.isalpha() for c in rest) < 3:
         return None
+    if len(rest) == 8:
+        first, second = re.split(r"[ .\-]", rest, maxsplit=1)
+        if rest[len(first)] == " " and first.isdigit() and second.isalpha():
+            return None  # a number, then a word: "213-844-0000 for orders"
     keyed = phonenumbers.convert_alpha_characters_in_number(rest)
     if len(rest) == 8:  # grouped as a number is: "PLUG-RX1" -> "758-4791"
         digits = keyed.replace(rest[4] if not rest[4].isalnum() else rest[3], "")
