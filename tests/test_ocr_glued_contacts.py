@@ -2,7 +2,8 @@
 "onTelegram", "kikmr_express247") or put inside a handle ("fast kid99"), several contacts run
 together on one line. Found on the default study: the text read from six simulated price lists
 kept four handles in results/corpus/posts.jsonl. The forms below are written as OCR gives
-them, in other words and names than those.
+them, in other words and names than those. "@" read as "©" or "®" was found the same way,
+reading the pictures with another recognizer setting.
 """
 
 from __future__ import annotations
@@ -57,6 +58,11 @@ FORMS = [
         "ice box",
         "Telegram - ice box Wickr - ice box",
     ),  # fmt: skip
+    # OCR reads a small "@" as "©" or "®"; dealers draw those to dodge a filter too.
+    ("@ read as a sign", "email", "pillpalace22", "mail: pillpalace22©gmail.com"),
+    ("@ read as a sign", "email", "rx_corner", "email rx_corner® proton.me"),
+    ("@ read as a sign", "email", "benzo.king", "orders benzo.king © outlook"),
+    ("@ read as a sign", "email", "xanvault9", "xanvault9©mailbox.org"),
 ]
 
 # Words and sentences with an app's name inside or beside ordinary words: unchanged. (A strong
@@ -75,6 +81,8 @@ BENIGN = [
     # A drug and its dose after an app emoji or name is no handle in two words.
     "today's menu \U0001f4f2\nLortab 10mg\nPercocet 10/325",
     "kik me for prices\nXanax 2mg bars - $175",
+    "photo \u00a9 jane doe 2019, all rights reserved",
+    "Xanax\u00ae is a brand of alprazolam",
 ]
 
 

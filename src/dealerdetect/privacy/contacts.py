@@ -402,12 +402,14 @@ _TLD = (
 )
 # An emoji or bullet for "@" or "." ("rx🌀gmail⚫com", "rx 📧 proton 🔹 com"); "ⓐ" reads "a".
 _EMOJI_SIGN = r"(?:[\u2022\u00b7\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff]\ufe0f?)"
+# "@" as OCR misreads it, or as a dealer draws it to dodge a filter: "©", "®".
+_AT_SIGN = "[@\u00a9\u00ae]"
 _EMAIL_RE = re.compile(
     r"(?<![A-Za-z0-9.%+-])[A-Za-z0-9._%+-]*[A-Za-z0-9_%+-]@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
     r"\.[A-Za-z]{2,}(?![A-Za-z0-9])"
     # "[at]" / "(at)" / "{at}" / "@" with any dot
     # ... or with blanks on either side of it ("rx@ gmail.com": OCR reads a gap there)
-    rf"|{_LOCAL}(?:{_AT_BR}|\s?@\s?)[A-Za-z0-9-]+(?:(?:{_DOT_BR}|\s?\.\s?)[A-Za-z0-9-]+)*"
+    rf"|{_LOCAL}(?:{_AT_BR}|\s?{_AT_SIGN}\s?)[A-Za-z0-9-]+(?:(?:{_DOT_BR}|\s?\.\s?)[A-Za-z0-9-]+)*"
     rf"(?:{_DOT_BR}|\s?\.\s?){_TLD}(?![A-Za-z0-9])"
     # " at " with a known provider, or with " dot "
     rf"|{_LOCAL}\s+(?:at|arroba)\s+{_PROVIDERS}(?:{_DOT_BR}|\s*\.\s*){_TLD}(?![A-Za-z0-9])"
@@ -416,7 +418,7 @@ _EMAIL_RE = re.compile(
     r"(?![A-Za-z0-9])"
     # a known provider without a top-level domain ("rx@gmail", "rx arroba gmail"); after a
     # bare " at " only when the name looks like an address's or a mail cue comes before
-    rf"|{_LOCAL}(?:\s?@\s?|{_AT_BR}|\s+arroba\s+){_PROVIDERS}(?![A-Za-z0-9.@-])"
+    rf"|{_LOCAL}(?:\s?{_AT_SIGN}\s?|{_AT_BR}|\s+arroba\s+){_PROVIDERS}(?![A-Za-z0-9.@-])"
     rf"|(?P<bare>{_LOCAL}\s+at\s+{_PROVIDERS}(?![A-Za-z0-9.@-]))"
     # ... and " at " with any domain only when the name looks like an address's ("plug.rx at
     # x dot net") or a cue word comes before it ("orders: rx at gmx dot net"), not a word of
