@@ -3,7 +3,8 @@
 together on one line. Found on the default study: the text read from six simulated price lists
 kept four handles in results/corpus/posts.jsonl. The forms below are written as OCR gives
 them, in other words and names than those. "@" read as "©" or "®" was found the same way,
-reading the pictures with another recognizer setting.
+reading the pictures with other recognizer settings, and so was a blank inside an address's
+domain.
 """
 
 from __future__ import annotations
@@ -63,6 +64,10 @@ FORMS = [
     ("@ read as a sign", "email", "rx_corner", "email rx_corner® proton.me"),
     ("@ read as a sign", "email", "benzo.king", "orders benzo.king © outlook"),
     ("@ read as a sign", "email", "xanvault9", "xanvault9©mailbox.org"),
+    # OCR puts a blank inside the domain.
+    ("blank inside the domain", "email", "percs_direct", "emailus:percs_direct@ma ilbox.org"),
+    ("blank inside the domain", "email", "oxyhub.uk", "orders oxyhub.uk@proton mail.com"),
+    ("blank inside the domain", "email", "barsbarsbars", "barsbarsbars@out look.com 24/7"),
 ]
 
 # Words and sentences with an app's name inside or beside ordinary words: unchanged. (A strong

@@ -407,6 +407,9 @@ _AT_SIGN = "[@\u00a9\u00ae]"
 _EMAIL_RE = re.compile(
     r"(?<![A-Za-z0-9.%+-])[A-Za-z0-9._%+-]*[A-Za-z0-9_%+-]@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
     r"\.[A-Za-z]{2,}(?![A-Za-z0-9])"
+    # ... with a blank inside the domain, as OCR puts one ("rx_box@gm ail.com")
+    r"|(?<![A-Za-z0-9.%+-])[A-Za-z0-9._%+-]*[A-Za-z0-9_%+-]@[A-Za-z0-9-]+ [A-Za-z0-9-]+"
+    rf"(?:\.[A-Za-z0-9-]+)*\.{_TLD}(?![A-Za-z0-9])"
     # "[at]" / "(at)" / "{at}" / "@" with any dot
     # ... or with blanks on either side of it ("rx@ gmail.com": OCR reads a gap there)
     rf"|{_LOCAL}(?:{_AT_BR}|\s?{_AT_SIGN}\s?)[A-Za-z0-9-]+(?:(?:{_DOT_BR}|\s?\.\s?)[A-Za-z0-9-]+)*"
