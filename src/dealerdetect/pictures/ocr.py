@@ -15,20 +15,30 @@ from PIL import Image
 # Settings, by RapidOCR 1.4.4's names (rapidocr_onnxruntime/config.yaml and
 # utils/parse_parameters.py). No angle classifier: post pictures are upright, and it costs a
 # model run per box. "max" keeps the detector from upscaling: the default ("min", 736)
-# enlarges the shorter side to 736, i.e. a 640x360 picture to 1308x736.
+# enlarges the shorter side to 736, i.e. a 640x360 picture to 1308x736. (Under "max" this
+# version ignores the length and caps at 960; read_pictures' max_side shrinks a picture first.)
 # Snakemake gives the job one core: one onnxruntime thread each. One text box per recognizer
 # run: batches pad every box to the widest, and on 144 simulated pictures one at a time took
 # 0.138 CPU-s a picture against 0.187 with the default 6, at the same character accuracy
-# (0.819 against 0.817).
+# (0.819 against 0.817). A box is padded to at least 160 pixels wide, not 320: the recognizer's
+# cost grows with the width, and 60% of the boxes in the default study's pictures are narrower
+# than 320 (bench/ocr_settings.py, docs/pictures.md).
 ENGINE_SETTINGS = {
     "use_cls": False,
     "rec_batch_num": 1,
+    "rec_img_shape": [3, 48, 160],
     "det_limit_type": "max",
     "det_limit_side_len": 640,
     "text_score": 0.5,
     "intra_op_num_threads": 1,
     "inter_op_num_threads": 1,
 }
+# The detector finds the boxes on a copy shrunk to this scale; the recognizer reads them from
+# the picture itself. On the default study's 1,587 pictures (bench/ocr_settings.py,
+# docs/pictures.md) 0.9 costs about a quarter less than the full size, finds one more of the
+# 60 pictures with a contact and reads 0.7 points fewer characters; 0.85 missed one more
+# contact picture and 1.3 points of characters.
+DET_SCALE = 0.9
 MIN_SCORE = 0.5
 # PP-OCR reads an underscore, which sits below the line, as an apostrophe ("rx'house'uk",
 # "plug'22"): measured on handles drawn in STIX and Computer Modern. An apostrophe between two
@@ -52,11 +62,45 @@ def _version(package: str) -> str:
 ENGINE_ID = (
     f"rapidocr-onnxruntime {_version('rapidocr-onnxruntime')}"
     f" onnxruntime {_version('onnxruntime')} PP-OCRv4"
-    f" cls=off det=max640 rec_batch=1 score>=0.5 threads=1 repairs={_REPAIRS}"
+    f" cls=off det=max640 det_scale={DET_SCALE} rec_batch=1 rec_min_width=160 score>=0.5"
+    f" threads=1 repairs={_REPAIRS}"
 )
 
 _engine = None
 _lock = threading.Lock()
+
+
+class _ScaledDetector:
+    """RapidOCR's detector run on a copy of the picture shrunk by ``scale``, its boxes given
+    back in the picture's own pixels."""
+
+    def __init__(self, detector, scale: float):
+        self.detector, self.scale = detector, scale
+
+    def __call__(self, img):
+        import cv2
+        import numpy as np
+
+        h, w = img.shape[:2]
+        size = (max(32, round(w * self.scale)), max(32, round(h * self.scale)))
+        boxes, elapsed = self.detector(cv2.resize(img, size, interpolation=cv2.INTER_AREA))
+        if boxes is None or len(boxes) == 0:
+            return boxes, elapsed
+        boxes = np.asarray(boxes, dtype=np.float32) / self.scale
+        boxes[..., 0] = np.clip(boxes[..., 0], 0, w - 1)
+        boxes[..., 1] = np.clip(boxes[..., 1], 0, h - 1)
+        return boxes, elapsed
+
+
+def build_engine(settings: dict | None = None, det_scale: float = DET_SCALE):
+    """A RapidOCR engine with the project's settings (``settings`` overrides some, for the
+    benchmarks) and its detector on a copy shrunk to ``det_scale``."""
+    from rapidocr_onnxruntime import RapidOCR
+
+    engine = RapidOCR(**{**ENGINE_SETTINGS, **(settings or {})})
+    if det_scale != 1.0:
+        engine.text_det = _ScaledDetector(engine.text_det, det_scale)
+    return engine
 
 
 def _get_engine():
@@ -64,11 +108,10 @@ def _get_engine():
     with _lock:
         if _engine is None:
             import cv2
-            from rapidocr_onnxruntime import RapidOCR
 
             # OpenCV's resize and warp otherwise use every core, past the job's one.
             cv2.setNumThreads(1)
-            _engine = RapidOCR(**ENGINE_SETTINGS)
+            _engine = build_engine()
         return _engine
 
 
