@@ -594,6 +594,25 @@ def test_order_lines_top_to_bottom_left_to_right():
     assert ocr_module.order_lines([]) == ""
 
 
+def test_scaled_detector_sees_a_smaller_copy_and_gives_boxes_in_the_pictures_pixels():
+    import numpy as np
+
+    seen = []
+
+    def detector(img):
+        seen.append(img.shape)
+        h, w = img.shape[:2]
+        # One box a quarter in from the corners, one that runs past the copy's edge.
+        return np.array([_box(w / 4, h / 4, 3 * w / 4, 3 * h / 4), _box(0, 0, w + 5, h)]), 0.0
+
+    scaled = ocr_module._ScaledDetector(detector, 0.5)
+    boxes, _ = scaled(np.zeros((200, 400, 3), dtype=np.uint8))
+    assert seen == [(100, 200, 3)]
+    assert boxes[0].tolist() == _box(100, 50, 300, 150)
+    assert boxes[1][:, 0].max() == 399 and boxes[1][:, 1].max() == 199  # inside the picture
+    assert ocr_module._ScaledDetector(lambda img: (None, 0.0), 0.5)(np.zeros((8, 8, 3)))[0] is None
+
+
 # --- 4. reading many posts' pictures -----------------------------------------------------------
 
 
