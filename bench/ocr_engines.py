@@ -34,7 +34,6 @@ import sys
 import time
 from contextlib import contextmanager
 
-import numpy as np
 from PIL import Image, ImageFilter
 
 from dealerdetect.annotation.corpus import picture_kinds
@@ -45,7 +44,7 @@ from dealerdetect.collection.simulated.pictures import (
     render_picture,
     spec,
 )
-from dealerdetect.pictures.ocr import ENGINE_SETTINGS, order_lines, repair
+from dealerdetect.pictures.ocr import build_engine, order_lines, repair
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ocr_settings import _norm, edit_distance  # noqa: E402
@@ -77,13 +76,13 @@ class RapidEngine:
 
     def __init__(self):
         import cv2
-        from rapidocr_onnxruntime import RapidOCR
 
         cv2.setNumThreads(1)
-        self.engine = RapidOCR(**ENGINE_SETTINGS)
+        self.engine = build_engine()
 
     def boxes(self, image: Image.Image):
-        result, _ = self.engine(np.array(image))
+        # A PIL picture, as the study gives it: RapidOCR takes an array for BGR.
+        result, _ = self.engine(image)
         return [(r[0], r[1], r[2]) for r in result or []]
 
 
