@@ -86,7 +86,8 @@ class _ScaledDetector:
         boxes, elapsed = self.detector(cv2.resize(img, size, interpolation=cv2.INTER_AREA))
         if boxes is None or len(boxes) == 0:
             return boxes, elapsed
-        boxes = np.asarray(boxes, dtype=np.float32) / self.scale
+        # The copy's own ratios: a tiny picture is not shrunk below 32 pixels.
+        boxes = np.asarray(boxes, dtype=np.float32) / np.array([size[0] / w, size[1] / h])
         boxes[..., 0] = np.clip(boxes[..., 0], 0, w - 1)
         boxes[..., 1] = np.clip(boxes[..., 1], 0, h - 1)
         return boxes, elapsed
