@@ -608,6 +608,7 @@ def test_scaled_detector_sees_a_smaller_copy_and_gives_boxes_in_the_pictures_pix
     scaled = ocr_module._ScaledDetector(detector, 0.5)
     boxes, _ = scaled(np.zeros((200, 400, 3), dtype=np.uint8))
     assert seen == [(100, 200, 3)]
+    assert boxes.dtype == np.float32  # the recognizer's cv2.getPerspectiveTransform needs it
     assert boxes[0].tolist() == _box(100, 50, 300, 150)
     assert boxes[1][:, 0].max() == 399 and boxes[1][:, 1].max() == 199  # inside the picture
     assert ocr_module._ScaledDetector(lambda img: (None, 0.0), 0.5)(np.zeros((8, 8, 3)))[0] is None

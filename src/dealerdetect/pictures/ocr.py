@@ -87,7 +87,9 @@ class _ScaledDetector:
         if boxes is None or len(boxes) == 0:
             return boxes, elapsed
         # The copy's own ratios: a tiny picture is not shrunk below 32 pixels.
-        boxes = np.asarray(boxes, dtype=np.float32) / np.array([size[0] / w, size[1] / h])
+        # float32: the recognizer's perspective warp refuses float64 corners.
+        ratios = np.array([size[0] / w, size[1] / h], dtype=np.float32)
+        boxes = np.asarray(boxes, dtype=np.float32) / ratios
         boxes[..., 0] = np.clip(boxes[..., 0], 0, w - 1)
         boxes[..., 1] = np.clip(boxes[..., 1], 0, h - 1)
         return boxes, elapsed
