@@ -1,7 +1,7 @@
 """OCR settings on the simulated world's pictures: CPU seconds per picture, character accuracy
 and pictures with a contact detail found, for the project's RapidOCR settings against the
 settings it came from. (RapidOCR's default recognizer batch of six, against one box at a
-time, is in docs/pictures.md's older table: 0.187 CPU-s a picture against 0.138.)
+time, was measured earlier: 0.187 CPU-s a picture against 0.138, docs/pictures.md.)
 
     python bench/ocr_settings.py [--step 5] [--repeats 3] [--seed 2019]
 
