@@ -85,6 +85,51 @@ def test_posts_scored_in_chunks_equal_one_batch(tiny_run, tmp_path, monkeypatch)
     assert chunked.read_bytes() == whole.read_bytes()
 
 
+@pytest.mark.parametrize("model", ["svm", "lstm"])
+def test_posts_scored_on_a_pool_equal_one_process(tiny_run, tmp_path, monkeypatch, model):
+    """The pool that scores batches for the whole run (a scikit-learn model in the workers, an
+    LSTM's posts prepared there) writes what one process writes, batches across chunks."""
+    from dealerdetect import cli, predict
+    from dealerdetect.preprocessing import steps
+
+    rng = __import__("random").Random(7)
+    captions = [p["caption"] for p in NEW_POSTS] + [
+        "DM me 555 201 3344 kik: plug_99 #xanax",
+        "hola amigos, la mejor calidad #bars",
+        "",
+    ]
+    posts = tmp_path / "posts.jsonl"
+    rows = [{"id": f"p{i}", "caption": f"{rng.choice(captions)} {i}"} for i in range(230)]
+    posts.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    path = str(tiny_run / f"results/models/with_hashtags/{model}")
+    one, pooled = tmp_path / "one.csv", tmp_path / "pooled.csv"
+    assert cli.main(["predict", "--model", path, str(posts), "-o", str(one), "--jobs", "1"]) == 0
+    for module in (predict, steps):
+        monkeypatch.setattr(module, "PARALLEL_MIN_POSTS", 10)
+    monkeypatch.setattr(predict, "BATCH_POSTS", 17)
+    original = cli.iter_new_posts
+    monkeypatch.setattr(cli, "iter_new_posts", lambda path: original(path, chunk=50))
+    import multiprocessing.pool
+
+    used = []
+    real = multiprocessing.pool.Pool.apply_async
+    monkeypatch.setattr(
+        multiprocessing.pool.Pool,
+        "apply_async",
+        lambda pool, fn, args=(), *a, **k: (
+            used.append(len(args[0][0])) or real(pool, fn, args, *a, **k)
+        ),
+    )
+    argv = ["predict", "--model", path, str(posts), "-o", str(pooled), "--jobs", "2"]
+    assert cli.main(argv) == 0
+    assert pooled.read_bytes() == one.read_bytes()
+    assert len(pd.read_csv(pooled)) == len(rows)
+    if model == "svm":  # a batch never spans two chunks: 50 posts in batches of 17, 17, 16
+        assert sum(used) == len(rows) and max(used) == 17
+    else:  # TensorFlow stays in this process
+        assert not used
+
+
 def test_a_bad_row_late_in_the_file_writes_no_scores(tiny_run, tmp_path):
     posts = tmp_path / "posts.jsonl"
     lines = [json.dumps({"id": f"p{i}", "caption": "hello #xanax"}) for i in range(50)]

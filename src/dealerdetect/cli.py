@@ -260,17 +260,11 @@ def _score_chunks(scorer, chunks, threshold, jobs: int, out) -> tuple[int, int]:
     """Score each chunk of posts and write its rows (the header once): (scored, total)."""
     from dealerdetect.privacy.csvsafe import to_csv
 
+    from .predict import score_batches
+
     scored = total = 0
-    for i, posts in enumerate(chunks):
-        result = pd.concat(
-            [
-                posts[["id"]],
-                scorer.score(posts["caption"].tolist(), threshold, jobs=jobs).set_index(
-                    posts.index
-                ),
-            ],
-            axis=1,
-        )
+    for i, (posts, scores) in enumerate(score_batches(scorer, chunks, threshold, jobs)):
+        result = pd.concat([posts[["id"]], scores], axis=1)
         # Ids come from the user's posts: written so a spreadsheet opening the file runs nothing.
         to_csv(result, out, header=i == 0)
         scored += int((result["status"] == "scored").sum())

@@ -8,20 +8,23 @@ feature path (``preprocessing.featurize``).
 
 from __future__ import annotations
 
+import itertools
 import json
+from collections import deque
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from dealerdetect.preprocessing.steps import featurize, prepare_posts
+from dealerdetect.preprocessing.steps import PARALLEL_MIN_POSTS, featurize, prepare_posts
 from dealerdetect.stopwords import load_stopwords
 from dealerdetect.study import registry
 
 from .models.bundle import load_bundle, save_bundle
 from .models.interface import make_model
 
-__all__ = ["Scorer", "train_final"]
+__all__ = ["Scorer", "score_batches", "train_final"]
 
 
 def train_final(
@@ -129,3 +132,66 @@ class Scorer:
             out.loc[scorable, "label"] = (p > threshold).astype(int)
         out["contacts"] = [kinds for _toks, _lang, kinds in prepared]
         return out
+
+
+# A worker scores this many posts at a time, and each worker has at most this many batches
+# waiting: enough to keep every core busy, few enough that memory stays bounded by
+# jobs * IN_FLIGHT * BATCH_POSTS posts whatever the input's size.
+BATCH_POSTS = 2000
+IN_FLIGHT = 2
+
+# The scorer of a scoring process (set before the fork, so the loaded model is shared).
+_WORKER_SCORER: list = []
+
+
+def _score_in_worker(args):
+    captions, threshold = args
+    return _WORKER_SCORER[0].score(captions, threshold)
+
+
+def _batches(frames: Iterable[pd.DataFrame], size: int) -> Iterator[pd.DataFrame]:
+    for frame in frames:
+        for start in range(0, len(frame), size):
+            yield frame.iloc[start : start + size]
+
+
+def score_batches(
+    scorer: Scorer, frames: Iterable[pd.DataFrame], threshold: float | None = None, jobs: int = 1
+) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+    """``(posts, scores)`` for the frames of new posts (columns id, caption), in order, the
+    scores indexed as the posts. With ``jobs`` > 1 and a first frame of ``PARALLEL_MIN_POSTS``
+    posts or more, one pool of ``jobs`` forked processes scores batches of ``BATCH_POSTS``
+    posts for the whole run (a scikit-learn model in the processes; an LSTM's posts are
+    prepared there and scored here, since TensorFlow is not safe after a fork). The scores are
+    those of :meth:`Scorer.score` on all the posts at once, whatever ``jobs``."""
+    import multiprocessing as mp
+
+    frames = iter(frames)
+    first = next(frames, None)
+    if first is None:
+        return
+    rest = itertools.chain([first], frames)
+    if jobs <= 1 or len(first) < PARALLEL_MIN_POSTS or "fork" not in mp.get_all_start_methods():
+        for posts in rest:
+            yield posts, scorer.score(posts["caption"].tolist(), threshold).set_index(posts.index)
+        return
+    if scorer.kind == "lstm":
+        for posts in rest:
+            scores = scorer.score(posts["caption"].tolist(), threshold, jobs=jobs)
+            yield posts, scores.set_index(posts.index)
+        return
+    _WORKER_SCORER[:] = [scorer]
+    try:
+        with mp.get_context("fork").Pool(jobs) as pool:
+            pending: deque = deque()
+            for posts in _batches(rest, BATCH_POSTS):
+                task = (posts["caption"].tolist(), threshold)
+                pending.append((posts, pool.apply_async(_score_in_worker, (task,))))
+                if len(pending) >= jobs * IN_FLIGHT:
+                    done, result = pending.popleft()
+                    yield done, result.get().set_index(done.index)
+            while pending:
+                done, result = pending.popleft()
+                yield done, result.get().set_index(done.index)
+    finally:
+        _WORKER_SCORER.clear()
