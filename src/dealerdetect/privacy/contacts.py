@@ -321,6 +321,33 @@ _TAG_APP_RE = re.compile(
     rf"(?<![A-Za-z0-9_#])#(?P<h>[A-Za-z0-9_]+?)_?(?P<app>{_TAG_APPS})(?![A-Za-z0-9_])",
     re.IGNORECASE,
 )
+# Every match of the two holds a strong app's name, and each Latin name starts with one of
+# these literals (CJK names have none); a caption with none of them and no CJK character
+# skips both scans, which try every hashtag at every character. The four non-ASCII letters
+# that re.IGNORECASE reads as ASCII ones ("K" Kelvin sign, "ſ", "İ", "ı") skip no scan.
+_TAG_APP_LITERALS = sorted(
+    {
+        re.match(r"[A-Za-z0-9]+", alt).group().lower()
+        for pat in _STRONG_APPS.values()
+        for alt in pat.split("|")
+        if not _CJK_RE.search(alt)
+    }
+)
+_TAG_APP_LITERAL_RE = re.compile(b"|".join(w.encode() for w in _TAG_APP_LITERALS))
+_IGNORECASE_ASCII_LOOKALIKES_RE = re.compile("[\u212a\u017f\u0130\u0131]")
+
+
+def _may_hold_tag_app(text: str) -> bool:
+    """False only where neither ``_APP_TAG_RE`` nor ``_TAG_APP_RE`` can match ``text``."""
+    if "#" not in text:
+        return False
+    if not text.isascii() and (
+        _CJK_RE.search(text) or _IGNORECASE_ASCII_LOOKALIKES_RE.search(text)
+    ):
+        return True
+    return _TAG_APP_LITERAL_RE.search(ascii_folded(text)) is not None
+
+
 _GENERIC_TAG_TAILS = frozenset(
     "me plug plugs plugz only dealer dealers connect vendor vendors shop store sale sales id us "
     "available ready friendly friends group groups channel channels chat chats server servers "
@@ -496,6 +523,27 @@ def _email_anchors(text: str) -> list[int]:
 
 
 _PROVIDER_BYTES_RE = re.compile(rb"mail|yahoo|outlook|live|aol|icloud|proton|tutanota|qq|163|126")
+# On ``ascii_folded`` text: what a blank may be (NUL: any non-ASCII character, also a blank
+# that str's \s reads and bytes' does not), "at"/"arroba" as _EMAIL_RE writes it (after a
+# blank or an opening bracket, before a blank or a closing one).
+_FOLDED_BLANK = rb"\s\x00\x1c-\x1f"
+_AT_WORD_BYTES_RE = re.compile(
+    rb"[" + _FOLDED_BLANK + rb"\[({<](?:at|arroba)(?=[" + _FOLDED_BLANK + rb"\])}>])"
+)
+# The one alternative without either: a provider right after an emoji or a lone "a".
+_SIGN_PROVIDER_RE = re.compile(rf"(?:{_EMOJI_SIGN}|(?<=\s)a(?=\s))\s?{_PROVIDERS}", re.IGNORECASE)
+
+
+def _may_hold_email(text: str) -> bool:
+    """False only where no alternative of ``_EMAIL_RE`` can match: each needs an "@" (or "©",
+    "®"), "at"/"arroba" as a word or in brackets, or a provider's name after an emoji or a lone
+    "a"; most captions have none, and the scan tries every character near every dot."""
+    folded = ascii_folded(text)
+    if b"@" in folded or "\u00a9" in text or "\u00ae" in text:
+        return True
+    if _AT_WORD_BYTES_RE.search(folded):
+        return True
+    return _SIGN_PROVIDER_RE.search(text) is not None
 
 
 @functools.lru_cache(maxsize=8)
@@ -908,7 +956,8 @@ def _detect(text: str, regions: tuple[str, ...]) -> list[Contact]:
 
     # Order matters: e-mails and links first (they contain "@", "." and app names), then app
     # names with their handle, then loose numbers, bare @mentions, app mentions, pointers.
-    for m in finditer_near(_EMAIL_RE, text, _email_anchors(text), before=4, after=16):
+    anchors = _email_anchors(text) if _may_hold_email(text) else []
+    for m in finditer_near(_EMAIL_RE, text, anchors, before=4, after=16):
         loose = m.group("bare") or m.group("prose")
         if loose:
             local = loose.split()[0]
@@ -957,7 +1006,7 @@ def _detect(text: str, regions: tuple[str, ...]) -> list[Contact]:
     ]
     phone_at = dict(phones)
     phone_ends = [e for _, e in phones]
-    for pattern in (_APP_TAG_RE, _TAG_APP_RE):
+    for pattern in (_APP_TAG_RE, _TAG_APP_RE) if _may_hold_tag_app(text) else ():
         for m in pattern.finditer(text):
             tail = m.group("h").lower().strip("_")
             generic = _GENERIC_TAG_TAILS if pattern is _APP_TAG_RE else _GENERIC_TAG_HEADS
