@@ -24,7 +24,7 @@ from dealerdetect.study import registry
 from .models.bundle import load_bundle, save_bundle
 from .models.interface import make_model
 
-__all__ = ["Scorer", "score_batches", "train_final"]
+__all__ = ["Scorer", "train_final"]
 
 
 def train_final(
